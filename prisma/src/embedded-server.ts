@@ -1,0 +1,44 @@
+// The quick-start database: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire
+// protocol, so the API, the web server and the migration runner all connect with a normal URL.
+// One process owns the data directory; PGlite runs one query at a time.
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { mkdirSync } from 'node:fs';
+import { embeddedDatabaseUrl } from './database.ts';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  /** Directory that holds the data; omit for an in-memory database (tests). */
+  dataDir?: string;
+  port: number;
+  host?: string;
+  maxConnections?: number;
+}
+
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create(options.dataDir);
+  const server = new PGLiteSocketServer({
+    db,
+    port: options.port,
+    host: options.host ?? '127.0.0.1',
+    maxConnections: options.maxConnections ?? 64,
+  });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return {
+    url: embeddedDatabaseUrl(options.port),
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
