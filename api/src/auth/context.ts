@@ -1,0 +1,75 @@
+// Request → context. The only place that reads the Authorization header. A Yoga plugin verifies the
+// bearer token in `onRequest`, before the body is parsed or the operation executed, and answers 401
+// itself on any failure; the context factory then reads the identity stored for that request.
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { PrismaClient } from '@taskgate/prisma/client';
+import { failureMessages, type AccessTokenVerifier, type Identity, type VerificationResult } from './verify.ts';
+
+export interface GraphQLContext {
+  /** The verified caller. Null only when the schema is executed outside the HTTP server (schema tests). */
+  readonly identity: Identity | null;
+  readonly prisma: PrismaClient;
+}
+
+// RFC 6750 §2.1 b64token; the scheme name is case-insensitive (RFC 7235 §2.1).
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+export function readBearerToken(request: Request): string | null {
+  const header = request.headers.get('authorization');
+  if (header === null) return null;
+  const match = BEARER.exec(header.trim());
+  return match?.[1] ?? '';
+}
+
+export function unauthenticatedResponse(message: string): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }), {
+    status: 401,
+    headers: {
+      'content-type': 'application/graphql-response+json; charset=utf-8',
+      // RFC 6750 §3: tells the client to obtain a new token.
+      'www-authenticate': 'Bearer error="invalid_token"',
+      'cache-control': 'no-store',
+    },
+  });
+}
+
+export function useBearerAuthentication(options: {
+  verify: AccessTokenVerifier;
+  maxTokenBytes: number;
+  graphqlEndpoint: string;
+}): { plugin: Plugin; identityOf(request: Request): Identity | null } {
+  const identities = new WeakMap<Request, Identity>();
+
+  const authenticate = async (request: Request): Promise<VerificationResult> => {
+    const header = request.headers.get('authorization');
+    // Refuse oversized headers before any regex or base64 work.
+    if (header !== null && header.length > options.maxTokenBytes + 16) {
+      return { ok: false, reason: 'too_large', message: failureMessages.too_large };
+    }
+    const token = readBearerToken(request);
+    if (token === null) return { ok: false, reason: 'missing', message: failureMessages.missing };
+    if (token === '') return { ok: false, reason: 'invalid', message: 'Authorization header must be "Bearer <access token>"' };
+    return options.verify(token);
+  };
+
+  const plugin: Plugin = {
+    async onRequest({ request, url, endResponse }) {
+      // GraphiQL's HTML page is answered by Yoga before this hook; everything else on the endpoint
+      // (GET or POST, introspection included) needs a valid token.
+      if (url.pathname !== options.graphqlEndpoint && url.pathname !== `${options.graphqlEndpoint}/`) return;
+      const result = await authenticate(request);
+      if (result.ok) identities.set(request, result.identity);
+      else endResponse(unauthenticatedResponse(result.message));
+    },
+  };
+  return { plugin, identityOf: (request) => identities.get(request) ?? null };
+}
+
+/** The caller's user id; resolvers run only behind the `loggedIn` scope, so a null identity is a bug. */
+export function callerId(context: GraphQLContext): string {
+  if (!context.identity) {
+    throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+  return context.identity.userId;
+}

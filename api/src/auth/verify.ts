@@ -1,0 +1,71 @@
+// Access-token verification: token string in, identity or a typed failure out. Pure and stateless:
+// no database or network call, so any API instance can verify any token with the shared secret.
+import { errors, jwtVerify } from 'jose';
+import type { JwtSettings } from '../config.ts';
+
+export interface Identity {
+  /** The user id: the token's `sub`. */
+  readonly userId: string;
+  /** When the token stops being accepted (`exp`). */
+  readonly expiresAt: Date;
+}
+
+export type TokenFailureReason = 'missing' | 'too_large' | 'expired' | 'not_yet_valid' | 'wrong_audience' | 'invalid';
+
+export type VerificationResult =
+  | { readonly ok: true; readonly identity: Identity }
+  | { readonly ok: false; readonly reason: TokenFailureReason; readonly message: string };
+
+export type AccessTokenVerifier = (token: string) => Promise<VerificationResult>;
+
+/** RFC 7518: HS256 only. Pinning the list is what refuses `alg: none`, HS384/512 and RS/ES/EdDSA tokens. */
+export const ACCEPTED_ALGORITHMS = ['HS256'];
+const MAX_SUBJECT_LENGTH = 255;
+
+export const failureMessages: Record<TokenFailureReason, string> = {
+  missing: 'Authentication required: send Authorization: Bearer <access token>',
+  too_large: 'Access token is too large',
+  expired: 'Access token has expired',
+  not_yet_valid: 'Access token is not valid yet',
+  wrong_audience: 'Access token was not issued for this API',
+  invalid: 'Access token is invalid',
+};
+
+const fail = (reason: TokenFailureReason): VerificationResult => ({ ok: false, reason, message: failureMessages[reason] });
+
+export function createAccessTokenVerifier(settings: JwtSettings): AccessTokenVerifier {
+  return async function verifyAccessToken(token) {
+    if (token.length === 0) return fail('missing');
+    if (token.length > settings.maxTokenBytes) return fail('too_large');
+    try {
+      const { payload } = await jwtVerify(token, settings.secret, {
+        algorithms: ACCEPTED_ALGORITHMS,
+        issuer: settings.issuer,
+        audience: settings.audience,
+        // jose accepts a token without `exp` unless it is required here.
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: settings.clockToleranceSeconds,
+      });
+      const { sub, exp, iat } = payload;
+      if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) return fail('invalid');
+      if (typeof exp !== 'number') return fail('invalid');
+      // jose checks `iat` is a number but not that it lies in the past.
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      if (iat !== undefined && iat > nowSeconds + settings.clockToleranceSeconds) return fail('not_yet_valid');
+      return { ok: true, identity: Object.freeze({ userId: sub, expiresAt: new Date(exp * 1000) }) };
+    } catch (error) {
+      return fail(reasonFor(error));
+    }
+  };
+}
+
+function reasonFor(error: unknown): TokenFailureReason {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' || error.claim === 'iat') return 'not_yet_valid';
+    if (error.claim === 'iss' || error.claim === 'aud') return 'wrong_audience';
+  }
+  // Every other jose error (bad signature, disallowed alg, malformed JWS/JSON, crit headers) and
+  // anything unexpected: refuse without detail.
+  return 'invalid';
+}

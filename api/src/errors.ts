@@ -1,0 +1,42 @@
+// The few domain errors the API answers with. Each carries a stable `extensions.code`; clients and
+// tests depend on these codes, never on messages.
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
+
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
+
+export function unauthenticated(message = 'Authentication required'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message = 'Not allowed'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+/** Also used for rows that exist but belong to someone else: the two must be indistinguishable. */
+export function notFound(what: string): GraphQLError {
+  return new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND' } });
+}
+
+/** `field` is the argument path, e.g. "input.title", so a UI can show the message next to it. */
+export function badUserInput(field: string, message: string): GraphQLError {
+  return new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+/**
+ * Yoga's error mask. Our GraphQLErrors pass through; Pothos' argument validation (bad global id,
+ * bad cursor) is the client's mistake, so BAD_USER_INPUT; anything else — Prisma, SQL, bugs — becomes
+ * Yoga's generic INTERNAL_SERVER_ERROR. Never in "dev" mode: no stack or original message leaves.
+ */
+export function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return yogaMaskError(error, message, false);
+}

@@ -1,0 +1,37 @@
+// Boots the API: config, database client, HTTP server, graceful shutdown.
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig } from './config.ts';
+import { createPrismaClient } from './db.ts';
+import { loadEnvFile } from './load-env-file.ts';
+import { createApi, GRAPHQL_ENDPOINT } from './yoga.ts';
+
+loadEnvFile();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const prisma = createPrismaClient({ url: config.database.url, poolSize: config.databasePoolSize });
+const api = createApi({ prisma, jwt: config.jwt, graphiql: config.graphiql });
+const server = createServer(api);
+
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const database = config.database.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)';
+  console.log(`Taskgate API on http://${config.host}:${port}${GRAPHQL_ENDPOINT} (${database})`);
+  if (config.graphiql) console.log(`GraphiQL: open http://localhost:${port}${GRAPHQL_ENDPOINT} and paste a token into the headers editor`);
+});
+
+// Stop accepting connections, let in-flight requests finish, then release the pool.
+const shutdown = () => {
+  server.close(() => void prisma.$disconnect().finally(() => process.exit(0)));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(1), 10_000).unref();
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

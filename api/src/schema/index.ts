@@ -1,0 +1,6 @@
+// Imports every type module (each registers itself on the builder), then builds the schema.
+import { builder } from './builder.ts';
+import './task.ts';
+import './user.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,63 @@
+// A real API (Yoga + Prisma) on the test database, driven through `api.fetch` with no port.
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { PrismaClient } from '@taskgate/prisma/client';
+import { createPrismaClient } from '../../src/db.ts';
+import { createApi, type Api } from '../../src/yoga.ts';
+import { mintToken, testJwtSettings } from './tokens.ts';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+}
+
+export interface ApiHarness {
+  api: Api;
+  prisma: PrismaClient;
+  graphql<T = Record<string, any>>(query: string, options?: { token?: string | null; variables?: Record<string, unknown>; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  createUser(label?: string): Promise<TestUser>;
+  close(): Promise<void>;
+}
+
+export function databaseUrl(): string {
+  return inject('databaseUrl');
+}
+
+export function createHarness(options: { prisma?: PrismaClient } = {}): ApiHarness {
+  const prisma = options.prisma ?? createPrismaClient({ url: databaseUrl(), poolSize: 4 });
+  const api = createApi({ prisma, jwt: testJwtSettings, graphiql: true, logging: false });
+
+  return {
+    api,
+    prisma,
+    async graphql(query, { token, variables, headers } = {}) {
+      const response = await api.fetch('http://taskgate.test/graphql', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: await response.json() };
+    },
+    async createUser(label = 'user') {
+      const id = randomUUID();
+      const email = `${label}-${id}@example.test`;
+      await prisma.user.create({ data: { id, email, name: label } });
+      return { id, email, token: await mintToken(id) };
+    },
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}
+

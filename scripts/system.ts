@@ -1,0 +1,93 @@
+// Runs the whole system for `pnpm dev` and `pnpm start`: the embedded database (unless DATABASE_URL
+// is set), migrations, then the API. Children share this terminal and stop with it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { resolveDatabaseTarget, pglitePort } from '../prisma/src/database.ts';
+import { applyMigrations } from '../prisma/src/migrate.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+
+export async function runSystem(mode: 'dev' | 'start'): Promise<void> {
+  const envFile = `${root}.env`;
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  if (mode === 'dev') ensureDevSecret();
+
+  const database = resolveDatabaseTarget();
+  if (database.embedded) {
+    if (await portOpen(pglitePort())) {
+      console.log(`using the embedded database already running on port ${pglitePort()}`);
+    } else {
+      run('db', ['tsx', 'prisma/src/cli/serve-embedded.ts']);
+      await waitForPort(pglitePort(), 60_000);
+    }
+  }
+  const { applied } = await applyMigrations(database.url);
+  console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  const api = mode === 'dev' ? ['tsx', 'watch', '--clear-screen=false', 'api/src/main.ts'] : ['tsx', 'api/src/main.ts'];
+  run('api', api, { DATABASE_URL: database.url, ...(mode === 'start' ? { NODE_ENV: 'production' } : {}) });
+}
+
+/** A fresh clone has no .env: dev mode makes a random JWT secret once and keeps it in .data/. */
+function ensureDevSecret(): void {
+  if (process.env.JWT_SECRET) return;
+  const file = `${root}.data/dev-jwt-secret`;
+  if (!existsSync(file)) {
+    mkdirSync(`${root}.data`, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  process.env.JWT_SECRET = readFileSync(file, 'utf8').trim();
+  console.log('JWT_SECRET not set: using the development secret in .data/dev-jwt-secret');
+}
+
+function run(name: string, command: string[], env: Record<string, string> = {}): void {
+  const [bin, ...args] = command as [string, ...string[]];
+  const child = spawn(`${root}node_modules/.bin/${bin}`, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${name} exited (${signal ?? code}); stopping everything`);
+    stop(code ?? 1);
+  });
+}
+
+let stopping = false;
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  // The API first, so it can finish requests while the database is still up.
+  const ordered = [...children].reverse();
+  const next = () => {
+    const child = ordered.shift();
+    if (!child) return process.exit(code);
+    if (child.exitCode !== null || child.signalCode !== null) return next();
+    child.once('exit', next);
+    child.kill('SIGTERM');
+  };
+  next();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portOpen(port))) {
+    if (Date.now() > deadline) throw new Error(`the embedded database did not start on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
