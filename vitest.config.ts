@@ -1,8 +1,17 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+// graphql 16 has no "exports": Node loads its CommonJS build for graphql-yoga and Pothos, while Vite
+// would pick the "module" (.mjs) build for our sources — two graphql instances, and `instanceof
+// GraphQLError` fails between them. Point everything at the build Node itself loads.
+const graphqlForNode = createRequire(new URL('./api/package.json', import.meta.url)).resolve('graphql');
+
 export default defineConfig({
+  resolve: {
+    alias: [{ find: /^graphql$/, replacement: graphqlForNode }],
+  },
   test: {
-    include: ['api/test/**/*.test.ts', 'prisma/test/**/*.test.ts'],
+    include: ['api/test/**/*.test.ts', 'prisma/test/**/*.test.ts', 'web/test/server/**/*.test.ts'],
     globalSetup: ['./test/database.global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

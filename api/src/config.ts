@@ -1,6 +1,7 @@
 // Every environment variable the API reads, parsed and validated once at boot. Anything wrong stops
 // the process with a message naming the variable; nothing else in the API reads process.env.
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, MIN_SECRET_BYTES } from './auth/token-contract.ts';
 
 export interface JwtSettings {
   /** HMAC key for HS256; at least 32 bytes (RFC 7518 §3.2: key as long as the hash). */
@@ -26,7 +27,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const MIN_SECRET_BYTES = 32;
 /** Placeholders shipped in .env.example; boot refuses them so nobody runs with a published secret. */
 const PLACEHOLDER_SECRET = /change[-_]?me|placeholder|example/i;
 
@@ -49,8 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     databasePoolSize: read('DATABASE_POOL_SIZE', (raw) => integer(raw, 10, 1, 200), 10),
     jwt: {
       secret: read('JWT_SECRET', parseSecret, new Uint8Array()),
-      issuer: read('JWT_ISSUER', (raw) => nonEmpty(raw) ?? 'taskgate-web', ''),
-      audience: read('JWT_AUDIENCE', (raw) => nonEmpty(raw) ?? 'taskgate-api', ''),
+      issuer: read('JWT_ISSUER', (raw) => nonEmpty(raw) ?? DEFAULT_ISSUER, ''),
+      audience: read('JWT_AUDIENCE', (raw) => nonEmpty(raw) ?? DEFAULT_AUDIENCE, ''),
       clockToleranceSeconds: read('JWT_CLOCK_TOLERANCE_SECONDS', (raw) => integer(raw, 5, 0, 5), 5),
       maxTokenBytes: read('JWT_MAX_TOKEN_BYTES', (raw) => integer(raw, 4096, 256, 16384), 4096),
     },
@@ -74,7 +74,7 @@ function parseNodeEnv(raw: string | undefined): ApiConfig['env'] {
   throw new Error(`must be development, production or test, got "${value}"`);
 }
 
-function parseSecret(raw: string | undefined): Uint8Array {
+export function parseSecret(raw: string | undefined): Uint8Array {
   if (!raw) throw new Error(`is required (a random string of at least ${MIN_SECRET_BYTES} bytes, e.g. \`openssl rand -base64 48\`)`);
   const bytes = new TextEncoder().encode(raw);
   if (bytes.byteLength < MIN_SECRET_BYTES) {

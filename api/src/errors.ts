@@ -32,10 +32,12 @@ export function badUserInput(field: string, message: string): GraphQLError {
 export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? error.originalError : undefined;
   if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+    // Pothos names the argument in its message ('Argument "first" must be …'); expose it as `field`.
+    const field = /^Arguments? "(\w+)"/.exec(original.message)?.[1];
     return new GraphQLError(original.message, {
       nodes: error.nodes,
       path: error.path,
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
     });
   }
   return yogaMaskError(error, message, false);

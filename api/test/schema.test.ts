@@ -46,18 +46,20 @@ describe('schema contract', () => {
 
 function argumentList(field: GraphQLField<unknown, unknown>): string {
   const required = field.args.filter((arg: GraphQLArgument) => isNonNullType(arg.type));
-  return required.length === 0 ? '' : `(${required.map((arg) => `${arg.name}: ${sampleValue(arg.type)}`).join(', ')})`;
+  return required.length === 0 ? '' : `(${required.map((arg) => `${arg.name}: ${sampleValue(arg.type, field.name)}`).join(', ')})`;
 }
 
-function sampleValue(type: GraphQLInputType): string {
+function sampleValue(type: GraphQLInputType, argumentOwner: string): string {
   const named = getNamedType(type);
   if (isInputObjectType(named)) {
     const fields = Object.values(named.getFields()).filter((f) => isNonNullType(f.type));
-    return `{ ${fields.map((f) => `${f.name}: ${sampleValue(f.type)}`).join(', ')} }`;
+    return `{ ${fields.map((f) => `${f.name}: ${sampleValue(f.type, argumentOwner)}`).join(', ')} }`;
   }
   if (isScalarType(named) && named.name === 'Int') return '1';
   if (isScalarType(named) && named.name === 'Boolean') return 'true';
-  return '"VGFzazox"'; // "Task:1", a well-formed global id
+  // A well-formed global id of the type the argument expects ("User:1" or "Task:1").
+  const expected = (argumentOwner === 'user' ? 'User' : 'Task') + ':1';
+  return JSON.stringify(Buffer.from(expected).toString('base64'));
 }
 
 function selection(field: GraphQLField<unknown, unknown>): string {

@@ -14,6 +14,7 @@ export interface EmbeddedDatabase {
 export interface EmbeddedDatabaseOptions {
   /** Directory that holds the data; omit for an in-memory database (tests). */
   dataDir?: string;
+  /** TCP port; 0 picks a free one (the returned url carries the actual port). */
   port: number;
   host?: string;
   maxConnections?: number;
@@ -34,8 +35,10 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     await db.close();
     throw error;
   }
+  // getServerConn() is "host:port" with the port the OS assigned when 0 was asked for.
+  const boundPort = Number(server.getServerConn().split(':').pop());
   return {
-    url: embeddedDatabaseUrl(options.port),
+    url: embeddedDatabaseUrl(boundPort),
     async stop() {
       await server.stop();
       await db.close();

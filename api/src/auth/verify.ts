@@ -2,6 +2,7 @@
 // no database or network call, so any API instance can verify any token with the shared secret.
 import { errors, jwtVerify } from 'jose';
 import type { JwtSettings } from '../config.ts';
+import { ACCESS_TOKEN_ALGORITHM, REQUIRED_CLAIMS } from './token-contract.ts';
 
 export interface Identity {
   /** The user id: the token's `sub`. */
@@ -19,7 +20,7 @@ export type VerificationResult =
 export type AccessTokenVerifier = (token: string) => Promise<VerificationResult>;
 
 /** RFC 7518: HS256 only. Pinning the list is what refuses `alg: none`, HS384/512 and RS/ES/EdDSA tokens. */
-export const ACCEPTED_ALGORITHMS = ['HS256'];
+export const ACCEPTED_ALGORITHMS = [ACCESS_TOKEN_ALGORITHM];
 const MAX_SUBJECT_LENGTH = 255;
 
 export const failureMessages: Record<TokenFailureReason, string> = {
@@ -43,7 +44,7 @@ export function createAccessTokenVerifier(settings: JwtSettings): AccessTokenVer
         issuer: settings.issuer,
         audience: settings.audience,
         // jose accepts a token without `exp` unless it is required here.
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: [...REQUIRED_CLAIMS],
         clockTolerance: settings.clockToleranceSeconds,
       });
       const { sub, exp, iat } = payload;

@@ -12,8 +12,10 @@ import { parseDescription, parseSearch, parseTitle } from './task-input.ts';
 
 export const Task = builder.prismaNode('Task', {
   id: { field: 'id' },
-  // node(id:) looks a task up with the caller as owner: someone else's task is simply not found.
+  // node(id:) looks a task up with the caller as owner: someone else's task is simply not found,
+  // and `nullable` makes "not found" a null node instead of findUniqueOrThrow's error.
   findUnique: (id, context) => ({ id, ownerId: callerId(context) }),
+  nullable: true,
   authScopes: (task) => ({ isCaller: task.ownerId }),
   fields: (t) => ({
     title: t.exposeString('title'),
@@ -59,9 +61,11 @@ export function taskWhere(ownerId: string, filter: TaskFilterShape | null | unde
   if (filter?.completed !== null && filter?.completed !== undefined) where.completed = filter.completed;
   const search = parseSearch('filter.search', filter?.search);
   if (search !== undefined) {
+    // Prisma passes `contains` to ILIKE unescaped: "%" or "_" typed by a user would be wildcards.
+    const pattern = search.replace(/[\\%_]/g, (character) => `\\${character}`);
     where.OR = [
-      { title: { contains: search, mode: 'insensitive' } },
-      { description: { contains: search, mode: 'insensitive' } },
+      { title: { contains: pattern, mode: 'insensitive' } },
+      { description: { contains: pattern, mode: 'insensitive' } },
     ];
   }
   return where;

@@ -42,6 +42,8 @@ export function createHarness(options: { prisma?: PrismaClient } = {}): ApiHarne
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          // What Apollo Client sends: the GraphQL-over-HTTP media type, under which request errors are 4xx.
+          accept: 'application/graphql-response+json, application/json;q=0.9',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...headers,
         },
