@@ -1,20 +1,18 @@
 // Runs the whole system for `pnpm dev` and `pnpm start`: the embedded database (unless DATABASE_URL
 // is set), migrations, then the API. Children share this terminal and stop with it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { resolveDatabaseTarget, pglitePort } from '../prisma/src/database.ts';
 import { applyMigrations } from '../prisma/src/migrate.ts';
+import { loadLocalEnv } from '../api/src/local-env.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
 
 export async function runSystem(mode: 'dev' | 'start'): Promise<void> {
-  const envFile = `${root}.env`;
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
-  if (mode === 'dev') ensureDevSecret();
+  if (mode === 'start') process.env.NODE_ENV = 'production';
+  loadLocalEnv();
 
   const database = resolveDatabaseTarget();
   if (database.embedded) {
@@ -29,19 +27,7 @@ export async function runSystem(mode: 'dev' | 'start'): Promise<void> {
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
 
   const api = mode === 'dev' ? ['tsx', 'watch', '--clear-screen=false', 'api/src/main.ts'] : ['tsx', 'api/src/main.ts'];
-  run('api', api, { DATABASE_URL: database.url, ...(mode === 'start' ? { NODE_ENV: 'production' } : {}) });
-}
-
-/** A fresh clone has no .env: dev mode makes a random JWT secret once and keeps it in .data/. */
-function ensureDevSecret(): void {
-  if (process.env.JWT_SECRET) return;
-  const file = `${root}.data/dev-jwt-secret`;
-  if (!existsSync(file)) {
-    mkdirSync(`${root}.data`, { recursive: true });
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-  }
-  process.env.JWT_SECRET = readFileSync(file, 'utf8').trim();
-  console.log('JWT_SECRET not set: using the development secret in .data/dev-jwt-secret');
+  run('api', api);
 }
 
 function run(name: string, command: string[], env: Record<string, string> = {}): void {

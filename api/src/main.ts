@@ -2,10 +2,10 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
-import { loadEnvFile } from './load-env-file.ts';
+import { loadLocalEnv } from './local-env.ts';
 import { createApi, GRAPHQL_ENDPOINT } from './yoga.ts';
 
-loadEnvFile();
+loadLocalEnv();
 let config;
 try {
   config = loadConfig();

@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createPrismaClient } from '../db.ts';
-import { loadEnvFile } from '../load-env-file.ts';
+import { loadLocalEnv } from '../local-env.ts';
 
 const LIFETIME = '15m';
 
-loadEnvFile();
+loadLocalEnv();
 const [email, flag] = process.argv.slice(2);
 if (!email || (flag !== undefined && flag !== '--create')) {
   console.error('usage: pnpm --filter @taskgate/api token <email> [--create]');
