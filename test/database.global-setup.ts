@@ -1,61 +1,12 @@
-// One fresh, migrated database for the whole test run. With TEST_DATABASE_URL (or DATABASE_URL)
-// set, a new database `taskgate_test_*` is created on that PostgreSQL server and dropped afterwards;
-// otherwise an in-memory embedded PGlite is served on a free local port.
-import { createServer } from 'node:net';
-import pg from 'pg';
+// Vitest global setup: one fresh, migrated database for the whole run, handed to test files
+// through inject('databaseUrl').
 import type { TestProject } from 'vitest/node';
-import { applyMigrations } from '../prisma/src/migrate.ts';
-import { startEmbeddedDatabase } from '../prisma/src/embedded-server.ts';
+import { createTestDatabase } from './test-database.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const serverUrl = process.env.TEST_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim();
-  const database = serverUrl ? await createFreshDatabase(serverUrl) : await startInMemoryEmbedded();
-  await applyMigrations(database.url);
+  const database = await createTestDatabase();
   project.provide('databaseUrl', database.url);
-  project.provide('databaseKind', serverUrl ? 'postgresql' : 'pglite');
+  project.provide('databaseKind', database.kind);
   console.log(`test database: ${database.description}`);
   return database.teardown;
-}
-
-interface TestDatabase {
-  url: string;
-  description: string;
-  teardown(): Promise<void>;
-}
-
-async function createFreshDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `taskgate_test_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    description: `PostgreSQL database ${name} on ${url.host}`,
-    async teardown() {
-      if (process.env.TEST_KEEP_DATABASE) return;
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-async function startInMemoryEmbedded(): Promise<TestDatabase> {
-  const database = await startEmbeddedDatabase({ port: await freePort() });
-  return { url: database.url, description: `embedded PGlite (in memory) at ${database.url}`, teardown: database.stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

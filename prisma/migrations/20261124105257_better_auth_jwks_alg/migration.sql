@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "jwks" ADD COLUMN     "alg" TEXT,
+ADD COLUMN     "crv" TEXT;

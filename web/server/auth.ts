@@ -1,0 +1,68 @@
+// The Better Auth instance: the only place that configures it. Email + password accounts in the shared
+// database; sessions in a cookie; GET /api/auth/token exchanges that session for a short-lived HS256
+// access token in the API's contract (@taskgate/api/token-contract).
+import type { PrismaClient } from '@taskgate/prisma/client';
+import { betterAuth } from 'better-auth';
+import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { jwt } from 'better-auth/plugins/jwt';
+import { createAccessTokenSigner } from './access-token-signer.ts';
+import { CLIENT_IP_HEADER } from './client-ip.ts';
+import type { WebConfig } from './config.ts';
+
+export const AUTH_BASE_PATH = '/api/auth';
+
+/**
+ * Per client IP: at most `max` requests while the gaps between them stay under `window` seconds. Better
+ * Auth's default (3 per 10 s) blocks a person after two typos yet allows ~18 guesses a minute.
+ */
+export const SIGN_IN_LIMIT = { window: 60, max: 10 };
+export const SIGN_UP_LIMIT = { window: 60, max: 5 };
+
+export function createAuth(config: WebConfig, prisma: PrismaClient) {
+  return betterAuth({
+    appName: 'Taskgate',
+    baseURL: config.publicUrl,
+    basePath: AUTH_BASE_PATH,
+    secret: config.betterAuthSecret,
+    // Sign-up writes user, account and session in one transaction, so a failure leaves no half-made user
+    // (the email could then neither sign up nor sign in). Cost: Better Auth hashes inside it, so each
+    // sign-up holds a connection ~150 ms (on embedded PGlite, which serialises transactions, the database).
+    database: prismaAdapter(prisma, { provider: 'postgresql', transaction: true }),
+    emailAndPassword: { enabled: true, autoSignIn: true },
+    rateLimit: {
+      // Better Auth enables it only when NODE_ENV=production; ours follows AUTH_RATE_LIMIT in every mode.
+      enabled: config.authRateLimit,
+      storage: 'memory',
+      customRules: { '/sign-in/email': SIGN_IN_LIMIT, '/sign-up/email': SIGN_UP_LIMIT },
+    },
+    advanced: {
+      // Set by our server from the socket (or the trusted proxy's hop), see client-ip.ts.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // Better Auth turns its Origin/CSRF checks off when NODE_ENV=test; pin them on so that tests
+      // exercise the same path as production.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+    },
+    telemetry: { enabled: false },
+    plugins: [
+      jwt({
+        // HS256 mode: the plugin requires these two although nothing is fetched from remoteUrl; it makes
+        // GET /api/auth/jwks answer 404, right since there is no public key to publish.
+        jwks: { remoteUrl: `${config.publicUrl}${AUTH_BASE_PATH}/jwks`, keyPairConfig: { alg: 'EdDSA' } },
+        jwt: {
+          issuer: config.accessToken.issuer,
+          audience: config.accessToken.audience,
+          expirationTime: `${config.accessToken.lifetimeSeconds}s`,
+          // The default payload is the whole user row (email, name, ...). The API needs only `sub`, which
+          // the plugin sets to the user id after this; iat, exp, iss and aud are added when signing.
+          definePayload: () => ({}),
+          sign: createAccessTokenSigner(config.accessToken.secret),
+        },
+        // Tokens come from GET /api/auth/token only, not also from a header on every get-session call.
+        disableSettingJwtHeader: true,
+      }),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

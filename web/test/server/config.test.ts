@@ -1,0 +1,68 @@
+// Boot refuses a configuration that would make the web tier insecure or unusable, naming the variable.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadWebConfig } from '../../server/config.ts';
+import { testSecrets } from './harness.ts';
+
+const valid = { ...testSecrets };
+
+describe('loadWebConfig', () => {
+  it('accepts a valid environment and applies defaults', () => {
+    const config = loadWebConfig(valid);
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      trustProxy: false,
+      authRateLimit: true,
+      apiUrl: 'http://localhost:4000/graphql',
+      database: { embedded: true },
+      accessToken: { issuer: 'taskgate-web', audience: 'taskgate-api', lifetimeSeconds: 900 },
+    });
+  });
+
+  it('refuses a BETTER_AUTH_SECRET equal to JWT_SECRET', () => {
+    expect(() => loadWebConfig({ ...valid, BETTER_AUTH_SECRET: valid.JWT_SECRET })).toThrow(
+      /BETTER_AUTH_SECRET: must differ from JWT_SECRET/,
+    );
+  });
+
+  it('refuses a BETTER_AUTH_SECRET under 32 bytes', () => {
+    expect(() => loadWebConfig({ ...valid, BETTER_AUTH_SECRET: 'x'.repeat(31) })).toThrow(
+      /BETTER_AUTH_SECRET: must be at least 32 bytes, got 31/,
+    );
+  });
+
+  it('refuses a missing BETTER_AUTH_SECRET', () => {
+    expect(() => loadWebConfig({ JWT_SECRET: valid.JWT_SECRET })).toThrow(/BETTER_AUTH_SECRET: is required/);
+  });
+
+  it('refuses the .env.example placeholder as BETTER_AUTH_SECRET', () => {
+    expect(() => loadWebConfig({ ...valid, BETTER_AUTH_SECRET: 'change-me-to-another-random-string-of-32-bytes' })).toThrow(
+      /BETTER_AUTH_SECRET: is still the placeholder/,
+    );
+  });
+
+  it('refuses a JWT_EXPIRES_IN that is not a duration from 1s to 1d', () => {
+    for (const bad of ['15 minutes', '0s', '2d', '-5m', 'soon']) {
+      expect(() => loadWebConfig({ ...valid, JWT_EXPIRES_IN: bad })).toThrow(/JWT_EXPIRES_IN: must be a duration/);
+    }
+    expect(loadWebConfig({ ...valid, JWT_EXPIRES_IN: '90s' }).accessToken.lifetimeSeconds).toBe(90);
+  });
+
+  it('refuses a BETTER_AUTH_URL with a path: Better Auth lives at /api/auth of this origin', () => {
+    expect(() => loadWebConfig({ ...valid, BETTER_AUTH_URL: 'https://tasks.test/app' })).toThrow(/BETTER_AUTH_URL: must be an origin/);
+    expect(loadWebConfig({ ...valid, BETTER_AUTH_URL: 'https://tasks.test/' }).publicUrl).toBe('https://tasks.test');
+  });
+
+  it('reports every problem at once, naming each variable', () => {
+    try {
+      loadWebConfig({ WEB_PORT: 'eighty', TRUST_PROXY: 'maybe', API_URL: 'ftp://x', DATABASE_URL: 'mysql://x' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      for (const name of ['WEB_PORT', 'TRUST_PROXY', 'API_URL', 'DATABASE_URL', 'JWT_SECRET', 'BETTER_AUTH_SECRET']) {
+        expect((error as Error).message).toContain(`${name}:`);
+      }
+    }
+  });
+});
