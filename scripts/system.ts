@@ -1,5 +1,8 @@
 // Runs the whole system for `pnpm dev` and `pnpm start`: the embedded database (unless DATABASE_URL
-// is set), migrations, then the API. Children share this terminal and stop with it.
+// is set), migrations, the API and the web tier. Children share this terminal and stop with it.
+//   dev:   API and web server in watch mode; Vite serves the SPA on WEB_PORT and proxies /api to the
+//          web server on WEB_SERVER_PORT.
+//   start: NODE_ENV=production; the web server serves the built SPA (web/dist) on WEB_PORT.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +29,23 @@ export async function runSystem(mode: 'dev' | 'start'): Promise<void> {
   const { applied } = await applyMigrations(database.url);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
 
-  const api = mode === 'dev' ? ['tsx', 'watch', '--clear-screen=false', 'api/src/main.ts'] : ['tsx', 'api/src/main.ts'];
-  run('api', api);
+  const tsx = mode === 'dev' ? ['tsx', 'watch', '--clear-screen=false'] : ['tsx'];
+  run('api', [...tsx, 'api/src/main.ts']);
+  const webPort = process.env.WEB_PORT || '3000';
+  if (mode === 'dev') {
+    run('web-server', [...tsx, 'web/server/main.ts'], { WEB_PORT: process.env.WEB_SERVER_PORT || '3001' });
+    run('vite', ['vite', '--clearScreen', 'false'], {}, 'web');
+  } else {
+    run('web', [...tsx, 'web/server/main.ts']);
+  }
+  console.log(`\n  Taskgate web app: http://localhost:${webPort}\n  GraphQL API + GraphiQL: http://localhost:${process.env.API_PORT || '4000'}/graphql\n`);
 }
 
-function run(name: string, command: string[], env: Record<string, string> = {}): void {
+/** Runs a package binary from `dir` (relative to the repository root), sharing this terminal. */
+function run(name: string, command: string[], env: Record<string, string> = {}, dir = ''): void {
   const [bin, ...args] = command as [string, ...string[]];
-  const child = spawn(`${root}node_modules/.bin/${bin}`, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const cwd = `${root}${dir}`;
+  const child = spawn(`${cwd}${dir ? '/' : ''}node_modules/.bin/${bin}`, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;

@@ -1,7 +1,10 @@
 // Every environment variable the API reads, parsed and validated once at boot. Anything wrong stops
 // the process with a message naming the variable; nothing else in the API reads process.env.
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, MIN_SECRET_BYTES } from './auth/token-contract.ts';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './auth/token-contract.ts';
+import { boolean, envReader, integer, nonEmpty, parseNodeEnv, parseSecret, type NodeEnv } from './env-parsing.ts';
+
+export { ConfigError } from './env-parsing.ts';
 
 export interface JwtSettings {
   /** HMAC key for HS256; at least 32 bytes (RFC 7518 §3.2: key as long as the hash). */
@@ -14,7 +17,7 @@ export interface JwtSettings {
 }
 
 export interface ApiConfig {
-  env: 'development' | 'production' | 'test';
+  env: NodeEnv;
   host: string;
   port: number;
   database: DatabaseTarget;
@@ -23,23 +26,8 @@ export interface ApiConfig {
   graphiql: boolean;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** Placeholders shipped in .env.example; boot refuses them so nobody runs with a published secret. */
-const PLACEHOLDER_SECRET = /change[-_]?me|placeholder|example/i;
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const problems: string[] = [];
-  const read = <T>(name: string, parse: (raw: string | undefined) => T, fallback: T): T => {
-    try {
-      return parse(env[name]);
-    } catch (error) {
-      problems.push(`${name}: ${(error as Error).message}`);
-      return fallback;
-    }
-  };
+  const { read, done } = envReader(env);
 
   const config: ApiConfig = {
     env: read('NODE_ENV', parseNodeEnv, 'development'),
@@ -57,47 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     graphiql: read('GRAPHIQL', (raw) => boolean(raw, true), true),
   };
 
-  if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nSee .env.example.`);
-  }
+  done();
   return config;
-}
-
-function nonEmpty(raw: string | undefined): string | undefined {
-  const value = raw?.trim();
-  return value ? value : undefined;
-}
-
-function parseNodeEnv(raw: string | undefined): ApiConfig['env'] {
-  const value = nonEmpty(raw) ?? 'development';
-  if (value === 'development' || value === 'production' || value === 'test') return value;
-  throw new Error(`must be development, production or test, got "${value}"`);
-}
-
-export function parseSecret(raw: string | undefined): Uint8Array {
-  if (!raw) throw new Error(`is required (a random string of at least ${MIN_SECRET_BYTES} bytes, e.g. \`openssl rand -base64 48\`)`);
-  const bytes = new TextEncoder().encode(raw);
-  if (bytes.byteLength < MIN_SECRET_BYTES) {
-    throw new Error(`must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes.byteLength}`);
-  }
-  if (PLACEHOLDER_SECRET.test(raw)) throw new Error('is still the placeholder from .env.example; generate a real secret');
-  return bytes;
-}
-
-function integer(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const value = nonEmpty(raw);
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new Error(`must be an integer from ${min} to ${max}, got "${value}"`);
-  }
-  return parsed;
-}
-
-function boolean(raw: string | undefined, fallback: boolean): boolean {
-  const value = nonEmpty(raw)?.toLowerCase();
-  if (value === undefined) return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw new Error(`must be true or false, got "${value}"`);
 }

@@ -1,6 +1,6 @@
 // Every environment variable the web server reads, parsed and validated once at boot. Anything wrong
 // stops the process with a message naming the variable; nothing else in web/server reads process.env.
-import { parseSecret } from '@taskgate/api/config';
+import { boolean, envReader, httpUrl, integer, nonEmpty, parseNodeEnv, parseSecret, type NodeEnv } from '@taskgate/api/env-parsing';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_LIFETIME } from '@taskgate/api/token-contract';
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
 
@@ -14,7 +14,7 @@ export interface AccessTokenSettings {
 }
 
 export interface WebConfig {
-  env: 'development' | 'production' | 'test';
+  env: NodeEnv;
   host: string;
   port: number;
   /** The origin browsers use to reach this server (BETTER_AUTH_URL), e.g. http://localhost:3000. */
@@ -31,22 +31,12 @@ export interface WebConfig {
   apiUrl: string;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from '@taskgate/api/env-parsing';
 
 const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
-  const problems: string[] = [];
-  const read = <T>(name: string, parse: (raw: string | undefined) => T, fallback: T): T => {
-    try {
-      return parse(env[name]);
-    } catch (error) {
-      problems.push(`${name}: ${(error as Error).message}`);
-      return fallback;
-    }
-  };
+  const { read, done } = envReader(env);
 
   const jwtSecret = read('JWT_SECRET', parseSecret, new Uint8Array());
   const config: WebConfig = {
@@ -67,9 +57,7 @@ export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     apiUrl: read('API_URL', (raw) => httpUrl(raw, 'http://localhost:4000/graphql').href, ''),
   };
 
-  if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nSee .env.example.`);
-  }
+  done();
   return config;
 }
 
@@ -94,16 +82,7 @@ function parseLifetime(raw: string | undefined): number {
   return seconds;
 }
 
-function nonEmpty(raw: string | undefined): string | undefined {
-  const value = raw?.trim();
-  return value ? value : undefined;
-}
 
-function parseNodeEnv(raw: string | undefined): WebConfig['env'] {
-  const value = nonEmpty(raw) ?? 'development';
-  if (value === 'development' || value === 'production' || value === 'test') return value;
-  throw new Error(`must be development, production or test, got "${value}"`);
-}
 
 /** An origin only: Better Auth's routes are mounted at /api/auth on this server's root. */
 function parsePublicUrl(raw: string | undefined): string {
@@ -112,34 +91,4 @@ function parsePublicUrl(raw: string | undefined): string {
     throw new Error(`must be an origin such as https://tasks.example.com (no path), got "${url.href}"`);
   }
   return url.origin;
-}
-
-function httpUrl(raw: string | undefined, fallback: string): URL {
-  const value = nonEmpty(raw) ?? fallback;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`must be an absolute http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`must be an http(s) URL, got "${value}"`);
-  return url;
-}
-
-function integer(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const value = nonEmpty(raw);
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new Error(`must be an integer from ${min} to ${max}, got "${value}"`);
-  }
-  return parsed;
-}
-
-function boolean(raw: string | undefined, fallback: boolean): boolean {
-  const value = nonEmpty(raw)?.toLowerCase();
-  if (value === undefined) return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw new Error(`must be true or false, got "${value}"`);
 }

@@ -1,0 +1,83 @@
+// Parsers for environment variables, shared by the API's and the web server's config modules: each
+// takes the raw value and either returns the parsed one or throws a message to show next to its name.
+import { MIN_SECRET_BYTES } from './auth/token-contract.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** Collects every problem so one boot reports them all; `done()` throws a ConfigError if any. */
+export function envReader(env: NodeJS.ProcessEnv) {
+  const problems: string[] = [];
+  return {
+    read<T>(name: string, parse: (raw: string | undefined) => T, fallback: T): T {
+      try {
+        return parse(env[name]);
+      } catch (error) {
+        problems.push(`${name}: ${(error as Error).message}`);
+        return fallback;
+      }
+    },
+    done(): void {
+      if (problems.length > 0) {
+        throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nSee .env.example.`);
+      }
+    },
+  };
+}
+
+/** Placeholders shipped in .env.example; boot refuses them so nobody runs with a published secret. */
+const PLACEHOLDER_SECRET = /change[-_]?me|placeholder|example/i;
+
+export function nonEmpty(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  return value ? value : undefined;
+}
+
+export function parseNodeEnv(raw: string | undefined): NodeEnv {
+  const value = nonEmpty(raw) ?? 'development';
+  if (value === 'development' || value === 'production' || value === 'test') return value;
+  throw new Error(`must be development, production or test, got "${value}"`);
+}
+
+export function parseSecret(raw: string | undefined): Uint8Array {
+  if (!raw) throw new Error(`is required (a random string of at least ${MIN_SECRET_BYTES} bytes, e.g. \`openssl rand -base64 48\`)`);
+  const bytes = new TextEncoder().encode(raw);
+  if (bytes.byteLength < MIN_SECRET_BYTES) {
+    throw new Error(`must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes.byteLength}`);
+  }
+  if (PLACEHOLDER_SECRET.test(raw)) throw new Error('is still the placeholder from .env.example; generate a real secret');
+  return bytes;
+}
+
+export function integer(raw: string | undefined, fallback: number, min: number, max: number): number {
+  const value = nonEmpty(raw);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new Error(`must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+export function boolean(raw: string | undefined, fallback: boolean): boolean {
+  const value = nonEmpty(raw)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`must be true or false, got "${value}"`);
+}
+
+export function httpUrl(raw: string | undefined, fallback: string): URL {
+  const value = nonEmpty(raw) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`must be an http(s) URL, got "${value}"`);
+  return url;
+}

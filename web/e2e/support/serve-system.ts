@@ -1,0 +1,81 @@
+// The whole system for the browser tests, in one process: a fresh migrated database, the API and the
+// web server (serving the production SPA build), plus a small control port that lets a test stop and
+// restart the API for real. Started by Playwright's `webServer`; stops with SIGTERM.
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '@taskgate/api/config';
+import { createPrismaClient } from '@taskgate/prisma/connect';
+import { createApi } from '@taskgate/api/yoga';
+import { createTestDatabase } from '../../../test/test-database.ts';
+import { createWebApp } from '../../server/app.ts';
+import { createAuth } from '../../server/auth.ts';
+import { loadWebConfig } from '../../server/config.ts';
+import { e2eEnvironment, e2ePorts } from './environment.ts';
+
+const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+if (!existsSync(`${dist}/index.html`)) {
+  console.error(`No SPA build in ${dist}: run \`pnpm --filter @taskgate/web build\` first`);
+  process.exit(1);
+}
+
+const database = await createTestDatabase();
+const env = { ...e2eEnvironment, DATABASE_URL: database.url };
+Object.assign(process.env, env);
+console.log(`e2e database: ${database.description}`);
+
+const apiConfig = loadConfig(env);
+const apiPrisma = createPrismaClient({ url: database.url, poolSize: 5 });
+const api = createApi({ prisma: apiPrisma, jwt: apiConfig.jwt, graphiql: true, logging: false });
+let apiServer: Server | null = null;
+
+function startApi(): Promise<void> {
+  if (apiServer) return Promise.resolve();
+  const server = createServer(api);
+  apiServer = server;
+  return new Promise((resolve) => server.listen(e2ePorts.api, '127.0.0.1', () => resolve()));
+}
+
+function stopApi(): Promise<void> {
+  const server = apiServer;
+  if (!server) return Promise.resolve();
+  apiServer = null;
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+const webConfig = loadWebConfig(env);
+const webPrisma = createPrismaClient({ url: database.url, poolSize: 5 });
+const web = createWebApp({ config: webConfig, auth: createAuth(webConfig, webPrisma), staticDir: dist });
+const webServer = serve({ fetch: web.fetch, hostname: '127.0.0.1', port: e2ePorts.web });
+
+// POST /api/stop and /api/start: the "API down" scenario takes the real listener away.
+const control = createServer((request, response) => {
+  const action = request.method === 'POST' ? { '/api/stop': stopApi, '/api/start': startApi }[request.url ?? ''] : undefined;
+  if (!action) {
+    response.writeHead(404).end();
+    return;
+  }
+  action().then(() => response.writeHead(204).end());
+});
+control.listen(e2ePorts.control, '127.0.0.1');
+
+await startApi();
+console.log(`e2e system: web http://127.0.0.1:${e2ePorts.web}, API http://127.0.0.1:${e2ePorts.api}/graphql`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  control.close();
+  webServer.close();
+  await stopApi();
+  await Promise.allSettled([apiPrisma.$disconnect(), webPrisma.$disconnect()]);
+  await database.teardown();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown());
+process.once('SIGINT', () => void shutdown());
