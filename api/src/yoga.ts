@@ -6,6 +6,7 @@ import { useBearerAuthentication, type GraphQLContext } from './auth/context.ts'
 import { createAccessTokenVerifier } from './auth/verify.ts';
 import type { JwtSettings } from './config.ts';
 import { maskError } from './errors.ts';
+import { renderGraphiQLPage } from './graphiql-page.ts';
 import { schema } from './schema/index.ts';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
@@ -33,6 +34,7 @@ export function createApi(options: ApiOptions): Api {
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     // The page is static HTML; every query it sends carries the token typed into its header editor.
+    renderGraphiQL: renderGraphiQLPage,
     graphiql: options.graphiql
       ? {
           title: 'Taskgate API',

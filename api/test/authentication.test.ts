@@ -196,3 +196,13 @@ describe('unauthenticated routes', () => {
     expect((await harness.api.fetch('http://taskgate.test/readyz')).status).toBe(200);
   });
 });
+
+describe('the GraphiQL page', () => {
+  it('is self-contained (no CDN) and reads headers only from the URL fragment', async () => {
+    const response = await harness.api.fetch('http://taskgate.test/graphql', { headers: { accept: 'text/html' } });
+    const html = await response.text();
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/);
+    expect(html).toContain('window.taskgateRenderGraphiQL(');
+    expect(html).toContain('window.location.hash');
+  });
+});
