@@ -13,9 +13,10 @@ export interface TestDatabase {
   teardown(): Promise<void>;
 }
 
-export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env): Promise<TestDatabase> {
+/** `namePrefix` names the fresh PostgreSQL database (the benchmark uses `taskgate_bench`). */
+export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env, namePrefix = 'taskgate_test'): Promise<TestDatabase> {
   const serverUrl = env.TEST_DATABASE_URL?.trim() || env.DATABASE_URL?.trim();
-  const database = serverUrl ? await createFreshDatabase(serverUrl) : await startInMemoryEmbedded();
+  const database = serverUrl ? await createFreshDatabase(serverUrl, namePrefix) : await startInMemoryEmbedded();
   try {
     await applyMigrations(database.url);
   } catch (error) {
@@ -25,8 +26,8 @@ export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env): 
   return database;
 }
 
-async function createFreshDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `taskgate_test_${Date.now()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+async function createFreshDatabase(serverUrl: string, namePrefix: string): Promise<TestDatabase> {
+  const name = `${namePrefix}_${Date.now()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);

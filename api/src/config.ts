@@ -1,14 +1,17 @@
 // Every environment variable the API reads, parsed and validated once at boot. Anything wrong stops
 // the process with a message naming the variable; nothing else in the API reads process.env.
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
+import type { JwksSettings } from './auth/remote-key-set.ts';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './auth/token-contract.ts';
-import { boolean, envReader, integer, nonEmpty, parseNodeEnv, parseSecret, type NodeEnv } from './env-parsing.ts';
+import { parseLogLevel, type LogLevel } from './observability/logger.ts';
+import {
+  boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parsePreviousSecret, parseSecret, type NodeEnv,
+} from './env-parsing.ts';
 
 export { ConfigError } from './env-parsing.ts';
 
-export interface JwtSettings {
-  /** HMAC key for HS256; at least 32 bytes (RFC 7518 §3.2: key as long as the hash). */
-  secret: Uint8Array;
+/** What every token must satisfy, whichever key signed it. */
+interface JwtClaimSettings {
   issuer: string;
   audience: string;
   clockToleranceSeconds: number;
@@ -16,35 +19,108 @@ export interface JwtSettings {
   maxTokenBytes: number;
 }
 
+/** JWT_MODE=hs256 (the default, also when `mode` is absent): a secret shared with the web tier. */
+export interface SharedSecretJwtSettings extends JwtClaimSettings {
+  mode?: 'hs256';
+  /** HMAC key for HS256 (JWT_SECRET); at least 32 bytes (RFC 7518 §3.2: key as long as the hash). */
+  secret: Uint8Array;
+  /** JWT_SECRET_PREVIOUS: still verifies, never signs, while a secret is being rotated. */
+  previousSecret?: Uint8Array;
+}
+
+/** JWT_MODE=eddsa: the web tier's Ed25519 public keys, fetched from its JWKS. */
+export interface PublicKeyJwtSettings extends JwtClaimSettings {
+  mode: 'eddsa';
+  jwks: JwksSettings;
+}
+
+export type JwtSettings = SharedSecretJwtSettings | PublicKeyJwtSettings;
+
+/** How long a fetch of JWT_JWKS_URL may take before verification treats the JWKS as unreachable. */
+const JWKS_FETCH_TIMEOUT_MS = 2000;
+
 export interface ApiConfig {
   env: NodeEnv;
   host: string;
   port: number;
   database: DatabaseTarget;
   databasePoolSize: number;
+  /** Run every request's queries as the non-owner role `taskgate_api` under row-level security. */
+  databaseRowLevelSecurity: boolean;
   jwt: JwtSettings;
   graphiql: boolean;
+  /** LOG_LEVEL: pino level of the JSON logs on stdout; `silent` turns them off. */
+  logLevel: LogLevel;
+  /** WEB_ORIGIN: the web app's origin, the only one CORS lets call the API from a browser. */
+  webOrigin: string;
 }
+
+export const DEFAULT_WEB_ORIGIN = 'http://localhost:3000';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const { read, done } = envReader(env);
 
+  const nodeEnv = read('NODE_ENV', parseNodeEnv, 'development');
+  // GraphiQL is a development tool: off in production unless GRAPHIQL=true says otherwise.
+  const graphiqlByDefault = nodeEnv !== 'production';
+
   const config: ApiConfig = {
-    env: read('NODE_ENV', parseNodeEnv, 'development'),
+    env: nodeEnv,
     host: read('API_HOST', (raw) => nonEmpty(raw) ?? '127.0.0.1', '127.0.0.1'),
     port: read('API_PORT', (raw) => integer(raw, 4000, 0, 65535), 4000),
     database: read('DATABASE_URL', () => resolveDatabaseTarget(env), { url: '', embedded: true }),
     databasePoolSize: read('DATABASE_POOL_SIZE', (raw) => integer(raw, 10, 1, 200), 10),
-    jwt: {
-      secret: read('JWT_SECRET', parseSecret, new Uint8Array()),
-      issuer: read('JWT_ISSUER', (raw) => nonEmpty(raw) ?? DEFAULT_ISSUER, ''),
-      audience: read('JWT_AUDIENCE', (raw) => nonEmpty(raw) ?? DEFAULT_AUDIENCE, ''),
-      clockToleranceSeconds: read('JWT_CLOCK_TOLERANCE_SECONDS', (raw) => integer(raw, 5, 0, 5), 5),
-      maxTokenBytes: read('JWT_MAX_TOKEN_BYTES', (raw) => integer(raw, 4096, 256, 16384), 4096),
-    },
-    graphiql: read('GRAPHIQL', (raw) => boolean(raw, true), true),
+    databaseRowLevelSecurity: read('DATABASE_RLS', parseOnOff, true),
+    jwt: readJwtSettings(read),
+    graphiql: read('GRAPHIQL', (raw) => boolean(raw, graphiqlByDefault), graphiqlByDefault),
+    logLevel: read('LOG_LEVEL', parseLogLevel, 'info'),
+    webOrigin: read('WEB_ORIGIN', parseOrigin, DEFAULT_WEB_ORIGIN),
   };
 
   done();
   return config;
+}
+
+function readJwtSettings(read: ReturnType<typeof envReader>['read']): JwtSettings {
+  const mode = read('JWT_MODE', parseJwtMode, 'hs256');
+  const claims: JwtClaimSettings = {
+    issuer: read('JWT_ISSUER', (raw) => nonEmpty(raw) ?? DEFAULT_ISSUER, ''),
+    audience: read('JWT_AUDIENCE', (raw) => nonEmpty(raw) ?? DEFAULT_AUDIENCE, ''),
+    clockToleranceSeconds: read('JWT_CLOCK_TOLERANCE_SECONDS', (raw) => integer(raw, 5, 0, 5), 5),
+    maxTokenBytes: read('JWT_MAX_TOKEN_BYTES', (raw) => integer(raw, 4096, 256, 16384), 4096),
+  };
+  if (mode === 'eddsa') {
+    // JWT_SECRET is not read in this mode: the API holds no key that could sign a token.
+    const url = read('JWT_JWKS_URL', parseJwksUrl, new URL('http://invalid'));
+    const cooldownMs = read('JWT_JWKS_COOLDOWN', (raw) => duration(raw, '10s', '1s', '1h'), 0) * 1000;
+    const cacheMaxAgeMs = read('JWT_JWKS_CACHE_MAX_AGE', (raw) => duration(raw, '10m', '10s', '1d'), 0) * 1000;
+    return { mode, ...claims, jwks: { url, cooldownMs, cacheMaxAgeMs, timeoutMs: JWKS_FETCH_TIMEOUT_MS } };
+  }
+  const secret = read('JWT_SECRET', parseSecret, new Uint8Array());
+  const previousSecret = read('JWT_SECRET_PREVIOUS', (raw) => parsePreviousSecret(raw, secret), undefined);
+  return { mode, ...claims, secret, ...(previousSecret ? { previousSecret } : {}) };
+}
+
+function parseJwksUrl(raw: string | undefined): URL {
+  if (nonEmpty(raw) === undefined) {
+    throw new Error('is required with JWT_MODE=eddsa: the web tier\'s JWKS, e.g. https://tasks.example.com/api/auth/jwks');
+  }
+  return httpUrl(raw, '');
+}
+
+/** DATABASE_RLS: on (default) or off. */
+function parseOnOff(raw: string | undefined): boolean {
+  const value = nonEmpty(raw)?.toLowerCase() ?? 'on';
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`must be on or off, got "${value}"`);
+}
+
+/** WEB_ORIGIN: scheme, host and port only, as browsers send it in the Origin header. */
+function parseOrigin(raw: string | undefined): string {
+  const url = httpUrl(raw, DEFAULT_WEB_ORIGIN);
+  if (url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new Error(`must be an origin such as https://tasks.example.com (no path), got "${raw}"`);
+  }
+  return url.origin;
 }

@@ -1,6 +1,6 @@
 // Parsers for environment variables, shared by the API's and the web server's config modules: each
 // takes the raw value and either returns the parsed one or throws a message to show next to its name.
-import { MIN_SECRET_BYTES } from './auth/token-contract.ts';
+import { DEFAULT_JWT_MODE, JWT_MODES, MIN_SECRET_BYTES, type JwtMode } from './auth/token-contract.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -50,6 +50,38 @@ export function parseSecret(raw: string | undefined): Uint8Array {
   }
   if (PLACEHOLDER_SECRET.test(raw)) throw new Error('is still the placeholder from .env.example; generate a real secret');
   return bytes;
+}
+
+/** JWT_SECRET_PREVIOUS: optional; when set, held to JWT_SECRET's rules and different from it. */
+export function parsePreviousSecret(raw: string | undefined, current: Uint8Array): Uint8Array | undefined {
+  if (nonEmpty(raw) === undefined) return undefined;
+  const bytes = parseSecret(raw);
+  if (Buffer.from(bytes).equals(Buffer.from(current))) throw new Error('must differ from JWT_SECRET (it is the secret being retired)');
+  return bytes;
+}
+
+export function parseJwtMode(raw: string | undefined): JwtMode {
+  const value = nonEmpty(raw)?.toLowerCase() ?? DEFAULT_JWT_MODE;
+  const mode = JWT_MODES.find((candidate) => candidate === value);
+  if (mode === undefined) throw new Error(`must be ${JWT_MODES.join(' or ')}, got "${value}"`);
+  return mode;
+}
+
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** `<n>s`, `<n>m`, `<n>h` or `<n>d`, in seconds, from `min` to `max` (both written the same way). */
+export function duration(raw: string | undefined, fallback: string, min: string, max: string): number {
+  const value = nonEmpty(raw) ?? fallback;
+  const seconds = durationToSeconds(value);
+  if (!(seconds >= durationToSeconds(min) && seconds <= durationToSeconds(max))) {
+    throw new Error(`must be a duration such as 90s, 15m, 12h or 30d, from ${min} to ${max}, got "${value}"`);
+  }
+  return seconds;
+}
+
+function durationToSeconds(value: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(value);
+  return match ? Number(match[1]) * SECONDS_PER_UNIT[match[2] as keyof typeof SECONDS_PER_UNIT] : Number.NaN;
 }
 
 export function integer(raw: string | undefined, fallback: number, min: number, max: number): number {

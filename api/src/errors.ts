@@ -3,8 +3,9 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
+import { isDatabaseUnavailable } from './database-errors.ts';
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'SERVICE_UNAVAILABLE';
 
 export function unauthenticated(message = 'Authentication required'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -28,8 +29,15 @@ export function badUserInput(field: string, message: string): GraphQLError {
  * Yoga's error mask. Our GraphQLErrors pass through; Pothos' argument validation (bad global id,
  * bad cursor) is the client's mistake, so BAD_USER_INPUT; anything else — Prisma, SQL, bugs — becomes
  * Yoga's generic INTERNAL_SERVER_ERROR. Never in "dev" mode: no stack or original message leaves.
+ * A database that cannot be reached is not a bug but a passing condition: SERVICE_UNAVAILABLE, 503.
  */
 export function maskError(error: unknown, message: string): Error {
+  if (isDatabaseUnavailable(error)) {
+    return new GraphQLError('The service is temporarily unavailable, please retry shortly', {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } },
+    });
+  }
   const original = error instanceof GraphQLError ? error.originalError : undefined;
   if (original instanceof PothosValidationError && error instanceof GraphQLError) {
     // Pothos names the argument in its message ('Argument "first" must be …'); expose it as `field`.

@@ -3,10 +3,17 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '@taskgate/prisma/client';
 import { useBearerAuthentication, type GraphQLContext } from './auth/context.ts';
+import { withVerificationCache } from './auth/verification-cache.ts';
 import { createAccessTokenVerifier } from './auth/verify.ts';
-import type { JwtSettings } from './config.ts';
+import { DEFAULT_WEB_ORIGIN, type JwtSettings } from './config.ts';
+import { CSRF_HEADER, useCsrfPrevention } from './csrf-prevention.ts';
+import { requestDatabaseClients } from './db.ts';
 import { maskError } from './errors.ts';
 import { renderGraphiQLPage } from './graphiql-page.ts';
+import { MAX_REQUEST_BODY_BYTES, useGraphQLLimits } from './graphql-limits.ts';
+import { createLogger, yogaLogger, type Logger } from './observability/logger.ts';
+import { useRequestLog } from './observability/request-log.ts';
+import { useRequestFormatChecks } from './request-format.ts';
 import { schema } from './schema/index.ts';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
@@ -15,15 +22,24 @@ export interface ApiOptions {
   prisma: PrismaClient;
   jwt: JwtSettings;
   graphiql: boolean;
+  /** Structured logger (main.ts makes it from LOG_LEVEL); without one, `logging: false` silences it. */
+  logger?: Logger;
   logging?: boolean;
+  /** DATABASE_RLS: each request's queries run under row-level security as the caller. Default on. */
+  rowLevelSecurity?: boolean;
+  /** WEB_ORIGIN: the only origin whose pages may call the API (CORS). */
+  webOrigin?: string;
 }
 
 export type Api = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 export function createApi(options: ApiOptions): Api {
   const { prisma } = options;
+  const logger = options.logger ?? createLogger({ level: options.logging === false ? 'silent' : 'info' });
+  const databaseClientFor = requestDatabaseClients(prisma, options.rowLevelSecurity ?? true);
   const authentication = useBearerAuthentication({
-    verify: createAccessTokenVerifier(options.jwt),
+    // A client sends the same token until it expires: check its signature once, not per request.
+    verify: withVerificationCache(createAccessTokenVerifier(options.jwt)),
     maxTokenBytes: options.jwt.maxTokenBytes,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
   });
@@ -33,20 +49,38 @@ export function createApi(options: ApiOptions): Api {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    // Only the web app's origin may call from a browser; it sends a bearer token, never cookies.
+    cors: {
+      origin: [options.webOrigin ?? DEFAULT_WEB_ORIGIN],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', CSRF_HEADER],
+      credentials: false,
+      maxAge: 600,
+    },
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    // One operation per request: an array body is refused, so no request can multiply its own cost.
+    batching: false,
     // The page is static HTML; every query it sends carries the token typed into its header editor.
     renderGraphiQL: renderGraphiQLPage,
     graphiql: options.graphiql
       ? {
           title: 'Taskgate API',
           headers: JSON.stringify({ Authorization: 'Bearer <paste your access token>' }, null, 2),
+          // Sent with every request on top of the editable headers, so GET queries pass CSRF prevention too.
+          additionalHeaders: { [CSRF_HEADER]: 'graphiql' },
           defaultQuery: '{\n  me {\n    id\n    email\n    tasks(first: 10) {\n      edges { node { id title completed } }\n    }\n  }\n}\n',
         }
       : false,
     maskedErrors: { maskError, isDev: false },
-    logging: options.logging ?? true,
+    logging: yogaLogger(logger),
     // Built once per request from the identity the authentication plugin verified.
-    context: ({ request }) => ({ identity: authentication.identityOf(request), prisma }),
+    context: ({ request }) => {
+      const identity = authentication.identityOf(request);
+      return { identity, prisma: databaseClientFor(identity?.userId ?? null) };
+    },
     plugins: [
+      // First, so the request id and start time exist before any other plugin answers.
+      useRequestLog({ logger, graphqlEndpoint: GRAPHQL_ENDPOINT, userIdOf: (request) => authentication.identityOf(request)?.userId }),
       useReadinessCheck({
         endpoint: '/readyz',
         // Answer 503 without passing the database's error text to the caller.
@@ -60,6 +94,10 @@ export function createApi(options: ApiOptions): Api {
         },
       }),
       authentication.plugin,
+      useCsrfPrevention(),
+      // After CSRF prevention: a cross-site form post is refused as such before its format is judged.
+      useRequestFormatChecks(),
+      ...useGraphQLLimits(),
     ],
   });
 }

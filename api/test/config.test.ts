@@ -34,3 +34,60 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig: JWT_MODE and key rotation', () => {
+  const previous = 'the-secret-being-retired-0123456789-abcdefghij';
+
+  it('defaults to hs256 with no previous secret', () => {
+    expect(loadConfig(valid).jwt).toMatchObject({ mode: 'hs256' });
+    expect(loadConfig(valid).jwt).not.toHaveProperty('previousSecret');
+  });
+  it('accepts a JWT_SECRET_PREVIOUS that differs from JWT_SECRET', () => {
+    const { jwt } = loadConfig({ ...valid, JWT_SECRET_PREVIOUS: previous });
+    expect(jwt.mode === 'hs256' && new TextDecoder().decode(jwt.previousSecret)).toBe(previous);
+  });
+  it('refuses a JWT_SECRET_PREVIOUS under 32 bytes', () => {
+    expect(() => loadConfig({ ...valid, JWT_SECRET_PREVIOUS: 'x'.repeat(31) })).toThrow(/JWT_SECRET_PREVIOUS: must be at least 32 bytes, got 31/);
+  });
+  it('refuses a JWT_SECRET_PREVIOUS equal to JWT_SECRET', () => {
+    expect(() => loadConfig({ ...valid, JWT_SECRET_PREVIOUS: valid.JWT_SECRET })).toThrow(/JWT_SECRET_PREVIOUS: must differ from JWT_SECRET/);
+  });
+  it('refuses an unknown JWT_MODE', () => {
+    expect(() => loadConfig({ ...valid, JWT_MODE: 'rs256' })).toThrow(/JWT_MODE: must be hs256 or eddsa, got "rs256"/);
+  });
+  it('refuses JWT_MODE=eddsa without JWT_JWKS_URL', () => {
+    expect(() => loadConfig({ ...valid, JWT_MODE: 'eddsa' })).toThrow(/JWT_JWKS_URL: is required with JWT_MODE=eddsa/);
+    expect(() => loadConfig({ ...valid, JWT_MODE: 'eddsa', JWT_JWKS_URL: 'file:///etc/jwks.json' })).toThrow(/JWT_JWKS_URL: must be an http\(s\) URL/);
+  });
+  it('needs no JWT_SECRET with JWT_MODE=eddsa, and reads the JWKS timings', () => {
+    const { jwt } = loadConfig({ JWT_MODE: 'eddsa', JWT_JWKS_URL: 'https://tasks.test/api/auth/jwks', JWT_JWKS_COOLDOWN: '30s', JWT_JWKS_CACHE_MAX_AGE: '1h' });
+    expect(jwt).toMatchObject({ mode: 'eddsa', jwks: { url: new URL('https://tasks.test/api/auth/jwks'), cooldownMs: 30_000, cacheMaxAgeMs: 3_600_000 } });
+    expect(jwt).not.toHaveProperty('secret');
+    expect(loadConfig({ JWT_MODE: 'eddsa', JWT_JWKS_URL: 'https://tasks.test/api/auth/jwks' }).jwt).toMatchObject({
+      jwks: { cooldownMs: 10_000, cacheMaxAgeMs: 600_000 },
+    });
+  });
+  it('refuses a JWT_JWKS_COOLDOWN that is not a duration from 1s to 1h', () => {
+    expect(() => loadConfig({ JWT_MODE: 'eddsa', JWT_JWKS_URL: 'https://tasks.test/jwks', JWT_JWKS_COOLDOWN: '0s' })).toThrow(/JWT_JWKS_COOLDOWN: must be a duration/);
+  });
+});
+
+describe('loadConfig: GRAPHIQL and WEB_ORIGIN', () => {
+  it('serves GraphiQL by default in development and test, not in production', () => {
+    expect(loadConfig({ ...valid, NODE_ENV: 'development' }).graphiql).toBe(true);
+    expect(loadConfig({ ...valid, NODE_ENV: 'test' }).graphiql).toBe(true);
+    expect(loadConfig({ ...valid, NODE_ENV: 'production' }).graphiql).toBe(false);
+  });
+  it('lets GRAPHIQL override the default either way', () => {
+    expect(loadConfig({ ...valid, NODE_ENV: 'production', GRAPHIQL: 'true' }).graphiql).toBe(true);
+    expect(loadConfig({ ...valid, NODE_ENV: 'development', GRAPHIQL: 'false' }).graphiql).toBe(false);
+  });
+  it('defaults WEB_ORIGIN to http://localhost:3000 and keeps only the origin of a URL given with a trailing slash', () => {
+    expect(loadConfig(valid).webOrigin).toBe('http://localhost:3000');
+    expect(loadConfig({ ...valid, WEB_ORIGIN: 'https://Tasks.Example.com:8443/' }).webOrigin).toBe('https://tasks.example.com:8443');
+  });
+  it('refuses a WEB_ORIGIN with a path or that is not http(s)', () => {
+    expect(() => loadConfig({ ...valid, WEB_ORIGIN: 'https://tasks.example.com/app' })).toThrow(/WEB_ORIGIN: must be an origin/);
+    expect(() => loadConfig({ ...valid, WEB_ORIGIN: '*' })).toThrow(/WEB_ORIGIN/);
+  });
+});

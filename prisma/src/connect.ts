@@ -8,12 +8,17 @@ export interface DatabaseOptions {
   poolSize: number;
 }
 
+/** How long a query, or a transaction, waits for a pooled connection before failing. */
+const CONNECTION_WAIT_MS = 5_000;
+
 export function createPrismaClient(options: DatabaseOptions): PrismaClient {
   const adapter = new PrismaPg({
     connectionString: options.url,
     max: options.poolSize,
     // Fail fast when the database is unreachable instead of queueing requests forever.
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
   });
-  return new PrismaClient({ adapter });
+  // Prisma's own wait for a transaction's connection defaults to 2 s; the API runs every request's
+  // queries in a transaction (row-level security), so give them the same wait as a plain query.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: CONNECTION_WAIT_MS } });
 }

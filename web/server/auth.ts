@@ -1,13 +1,15 @@
 // The Better Auth instance: the only place that configures it. Email + password accounts in the shared
-// database; sessions in a cookie; GET /api/auth/token exchanges that session for a short-lived HS256
-// access token in the API's contract (@taskgate/api/token-contract).
+// database; sessions in a cookie; GET /api/auth/token exchanges that session for a short-lived access
+// token in the API's contract (@taskgate/api/token-contract): HS256 with JWT_SECRET by default, or with
+// JWT_MODE=eddsa signed by Better Auth's own rotated Ed25519 keys, published at GET /api/auth/jwks.
+import { JWKS_PATH } from '@taskgate/api/token-contract';
 import type { PrismaClient } from '@taskgate/prisma/client';
 import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
-import { jwt } from 'better-auth/plugins/jwt';
+import { jwt, type JwtOptions } from 'better-auth/plugins/jwt';
 import { createAccessTokenSigner } from './access-token-signer.ts';
 import { CLIENT_IP_HEADER } from './client-ip.ts';
-import type { WebConfig } from './config.ts';
+import type { AccessTokenSettings, WebConfig } from './config.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 
@@ -46,18 +48,7 @@ export function createAuth(config: WebConfig, prisma: PrismaClient) {
     telemetry: { enabled: false },
     plugins: [
       jwt({
-        // HS256 mode: the plugin requires these two although nothing is fetched from remoteUrl; it makes
-        // GET /api/auth/jwks answer 404, right since there is no public key to publish.
-        jwks: { remoteUrl: `${config.publicUrl}${AUTH_BASE_PATH}/jwks`, keyPairConfig: { alg: 'EdDSA' } },
-        jwt: {
-          issuer: config.accessToken.issuer,
-          audience: config.accessToken.audience,
-          expirationTime: `${config.accessToken.lifetimeSeconds}s`,
-          // The default payload is the whole user row (email, name, ...). The API needs only `sub`, which
-          // the plugin sets to the user id after this; iat, exp, iss and aud are added when signing.
-          definePayload: () => ({}),
-          sign: createAccessTokenSigner(config.accessToken.secret),
-        },
+        ...signingKeys(config.publicUrl, config.accessToken),
         // Tokens come from GET /api/auth/token only, not also from a header on every get-session call.
         disableSettingJwtHeader: true,
       }),
@@ -66,3 +57,34 @@ export function createAuth(config: WebConfig, prisma: PrismaClient) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** The jwt plugin's keys and claims for JWT_MODE; the claims are the same in both modes. */
+function signingKeys(publicUrl: string, settings: AccessTokenSettings): Pick<JwtOptions, 'jwks' | 'jwt'> {
+  const claims = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    expirationTime: `${settings.lifetimeSeconds}s`,
+    // The default payload is the whole user row (email, name, ...). The API needs only `sub`, which
+    // the plugin sets to the user id after this; iat, exp, iss and aud are added when signing.
+    definePayload: () => ({}),
+  };
+  if (settings.mode === 'eddsa') {
+    return {
+      // The plugin's own key pairs, private halves encrypted with BETTER_AUTH_SECRET in the jwks table.
+      // A key signs for `rotationInterval`, then the next signing makes a new one; the retired key stays
+      // in GET /api/auth/jwks for `gracePeriod` more, so the tokens it signed still verify.
+      jwks: {
+        keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' },
+        rotationInterval: settings.keyRotationSeconds,
+        gracePeriod: settings.keyGracePeriodSeconds,
+      },
+      jwt: claims,
+    };
+  }
+  return {
+    // HS256 mode: the plugin requires these two although nothing is fetched from remoteUrl; it makes
+    // GET /api/auth/jwks answer 404, right since there is no public key to publish.
+    jwks: { remoteUrl: `${publicUrl}${JWKS_PATH}`, keyPairConfig: { alg: 'EdDSA' } },
+    jwt: { ...claims, sign: createAccessTokenSigner(settings.secret) },
+  };
+}

@@ -1,17 +1,33 @@
 // Every environment variable the web server reads, parsed and validated once at boot. Anything wrong
 // stops the process with a message naming the variable; nothing else in web/server reads process.env.
-import { boolean, envReader, httpUrl, integer, nonEmpty, parseNodeEnv, parseSecret, type NodeEnv } from '@taskgate/api/env-parsing';
+import { boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parseSecret, type NodeEnv } from '@taskgate/api/env-parsing';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_LIFETIME } from '@taskgate/api/token-contract';
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
 
-export interface AccessTokenSettings {
-  /** HS256 key shared with the API (JWT_SECRET); at least 32 bytes. */
-  secret: Uint8Array;
+interface AccessTokenClaimSettings {
   issuer: string;
   audience: string;
   /** Token lifetime (JWT_EXPIRES_IN) in seconds. */
   lifetimeSeconds: number;
 }
+
+/** JWT_MODE=hs256: tokens signed with the secret shared with the API. */
+export interface SharedSecretSigning extends AccessTokenClaimSettings {
+  mode: 'hs256';
+  /** HS256 key shared with the API (JWT_SECRET); at least 32 bytes. */
+  secret: Uint8Array;
+}
+
+/** JWT_MODE=eddsa: Better Auth's own Ed25519 keys (jwks table), rotated, public halves at /api/auth/jwks. */
+export interface KeyPairSigning extends AccessTokenClaimSettings {
+  mode: 'eddsa';
+  /** JWT_KEY_ROTATION_INTERVAL: a key signs for this long, then a new one is made. */
+  keyRotationSeconds: number;
+  /** JWT_KEY_GRACE_PERIOD: a retired key stays published this long, so its tokens still verify. */
+  keyGracePeriodSeconds: number;
+}
+
+export type AccessTokenSettings = SharedSecretSigning | KeyPairSigning;
 
 export interface WebConfig {
   env: NodeEnv;
@@ -33,24 +49,19 @@ export interface WebConfig {
 
 export { ConfigError } from '@taskgate/api/env-parsing';
 
-const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
-
 export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   const { read, done } = envReader(env);
 
-  const jwtSecret = read('JWT_SECRET', parseSecret, new Uint8Array());
+  const jwtMode = read('JWT_MODE', parseJwtMode, 'hs256');
+  // In eddsa mode there is no shared secret: JWT_SECRET is not read.
+  const jwtSecret = jwtMode === 'hs256' ? read('JWT_SECRET', parseSecret, new Uint8Array()) : new Uint8Array();
   const config: WebConfig = {
     env: read('NODE_ENV', parseNodeEnv, 'development'),
     host: read('WEB_HOST', (raw) => nonEmpty(raw) ?? '127.0.0.1', '127.0.0.1'),
     port: read('WEB_PORT', (raw) => integer(raw, 3000, 0, 65535), 3000),
     publicUrl: read('BETTER_AUTH_URL', parsePublicUrl, ''),
     betterAuthSecret: read('BETTER_AUTH_SECRET', (raw) => parseBetterAuthSecret(raw, jwtSecret), ''),
-    accessToken: {
-      secret: jwtSecret,
-      issuer: read('JWT_ISSUER', (raw) => nonEmpty(raw) ?? DEFAULT_ISSUER, ''),
-      audience: read('JWT_AUDIENCE', (raw) => nonEmpty(raw) ?? DEFAULT_AUDIENCE, ''),
-      lifetimeSeconds: read('JWT_EXPIRES_IN', parseLifetime, 0),
-    },
+    accessToken: readAccessTokenSettings(read, jwtMode, jwtSecret),
     trustProxy: read('TRUST_PROXY', (raw) => boolean(raw, false), false),
     authRateLimit: read('AUTH_RATE_LIMIT', (raw) => boolean(raw, true), true),
     database: read('DATABASE_URL', () => resolveDatabaseTarget(env), { url: '', embedded: true }),
@@ -59,6 +70,32 @@ export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
 
   done();
   return config;
+}
+
+function readAccessTokenSettings(
+  read: ReturnType<typeof envReader>['read'],
+  mode: AccessTokenSettings['mode'],
+  secret: Uint8Array,
+): AccessTokenSettings {
+  const claims: AccessTokenClaimSettings = {
+    issuer: read('JWT_ISSUER', (raw) => nonEmpty(raw) ?? DEFAULT_ISSUER, ''),
+    audience: read('JWT_AUDIENCE', (raw) => nonEmpty(raw) ?? DEFAULT_AUDIENCE, ''),
+    lifetimeSeconds: read('JWT_EXPIRES_IN', parseLifetime, 0),
+  };
+  if (mode === 'hs256') return { mode, ...claims, secret };
+  return {
+    mode,
+    ...claims,
+    keyRotationSeconds: read('JWT_KEY_ROTATION_INTERVAL', (raw) => duration(raw, '30d', '1h', '365d'), 0),
+    // A token signed just before its key retires must verify until it expires.
+    keyGracePeriodSeconds: read('JWT_KEY_GRACE_PERIOD', (raw) => parseGracePeriod(raw, claims.lifetimeSeconds), 0),
+  };
+}
+
+function parseGracePeriod(raw: string | undefined, lifetimeSeconds: number): number {
+  const seconds = duration(raw, '1d', '1m', '365d');
+  if (seconds < lifetimeSeconds) throw new Error(`must be at least JWT_EXPIRES_IN (${lifetimeSeconds}s): tokens of a retired key must verify until they expire`);
+  return seconds;
 }
 
 function parseBetterAuthSecret(raw: string | undefined, jwtSecret: Uint8Array): string {
@@ -70,16 +107,9 @@ function parseBetterAuthSecret(raw: string | undefined, jwtSecret: Uint8Array): 
   return raw as string;
 }
 
-/** `<n>s`, `<n>m`, `<n>h` or `<n>d`, between 1 second and 1 day: access tokens are meant to be short-lived. */
+/** Between 1 second and 1 day: access tokens are meant to be short-lived. */
 function parseLifetime(raw: string | undefined): number {
-  const value = nonEmpty(raw) ?? DEFAULT_LIFETIME;
-  const match = /^(\d+)(s|m|h|d)$/.exec(value);
-  const unitSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const;
-  const seconds = match ? Number(match[1]) * unitSeconds[match[2] as keyof typeof unitSeconds] : Number.NaN;
-  if (!(seconds >= 1 && seconds <= MAX_LIFETIME_SECONDS)) {
-    throw new Error(`must be a duration such as 15m, 90s or 1h, from 1s to 1d, got "${value}"`);
-  }
-  return seconds;
+  return duration(raw, DEFAULT_LIFETIME, '1s', '1d');
 }
 
 

@@ -1,8 +1,10 @@
-// Access-token verification: token string in, identity or a typed failure out. Pure and stateless:
-// no database or network call, so any API instance can verify any token with the shared secret.
-import { errors, jwtVerify } from 'jose';
+// Access-token verification: token string in, identity or a typed failure out. No database call. In
+// hs256 mode (the default) no network call either: any API instance verifies any token with the
+// shared secret. In eddsa mode the keys come from the web tier's JWKS, fetched and cached (keys.ts).
+import { errors } from 'jose';
 import type { JwtSettings } from '../config.ts';
-import { ACCESS_TOKEN_ALGORITHM, REQUIRED_CLAIMS } from './token-contract.ts';
+import { createSignedTokenVerifier } from './keys.ts';
+import { REQUIRED_CLAIMS } from './token-contract.ts';
 
 export interface Identity {
   /** The user id: the token's `sub`. */
@@ -19,8 +21,6 @@ export type VerificationResult =
 
 export type AccessTokenVerifier = (token: string) => Promise<VerificationResult>;
 
-/** RFC 7518: HS256 only. Pinning the list is what refuses `alg: none`, HS384/512 and RS/ES/EdDSA tokens. */
-export const ACCEPTED_ALGORITHMS = [ACCESS_TOKEN_ALGORITHM];
 const MAX_SUBJECT_LENGTH = 255;
 
 export const failureMessages: Record<TokenFailureReason, string> = {
@@ -35,12 +35,14 @@ export const failureMessages: Record<TokenFailureReason, string> = {
 const fail = (reason: TokenFailureReason): VerificationResult => ({ ok: false, reason, message: failureMessages[reason] });
 
 export function createAccessTokenVerifier(settings: JwtSettings): AccessTokenVerifier {
+  // keys.ts pins one algorithm per mode: that refuses `alg: none`, HS384/512 and every other
+  // algorithm, the other mode's included.
+  const verifySigned = createSignedTokenVerifier(settings);
   return async function verifyAccessToken(token) {
     if (token.length === 0) return fail('missing');
     if (token.length > settings.maxTokenBytes) return fail('too_large');
     try {
-      const { payload } = await jwtVerify(token, settings.secret, {
-        algorithms: ACCEPTED_ALGORITHMS,
+      const { payload } = await verifySigned(token, {
         issuer: settings.issuer,
         audience: settings.audience,
         // jose accepts a token without `exp` unless it is required here.
@@ -66,7 +68,7 @@ function reasonFor(error: unknown): TokenFailureReason {
     if (error.claim === 'nbf' || error.claim === 'iat') return 'not_yet_valid';
     if (error.claim === 'iss' || error.claim === 'aud') return 'wrong_audience';
   }
-  // Every other jose error (bad signature, disallowed alg, malformed JWS/JSON, crit headers) and
-  // anything unexpected: refuse without detail.
+  // Every other jose error (bad signature, disallowed alg, malformed JWS/JSON, crit headers, unknown
+  // kid, unreachable JWKS) and anything unexpected: refuse without detail, never a 500.
   return 'invalid';
 }

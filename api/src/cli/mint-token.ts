@@ -26,6 +26,11 @@ if (config.env === 'production') {
   console.error('token: refusing to mint tokens with NODE_ENV=production; users get tokens from the web tier');
   process.exit(1);
 }
+if (config.jwt.mode === 'eddsa') {
+  console.error('token: JWT_MODE=eddsa: only the web tier holds the signing keys; sign in to the web app and copy a token from its API access panel');
+  process.exit(1);
+}
+const secret = config.jwt.secret;
 
 const prisma = createPrismaClient({ url: config.database.url, poolSize: 1 });
 try {
@@ -45,7 +50,7 @@ try {
       .setAudience(config.jwt.audience)
       .setIssuedAt()
       .setExpirationTime(LIFETIME)
-      .sign(config.jwt.secret);
+      .sign(secret);
     console.error(`token for ${email}, valid ${LIFETIME}; in GraphiQL's headers editor: {"Authorization": "Bearer <token>"}`);
     console.log(token);
   }

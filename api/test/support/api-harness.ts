@@ -30,9 +30,9 @@ export function databaseUrl(): string {
   return inject('databaseUrl');
 }
 
-export function createHarness(options: { prisma?: PrismaClient } = {}): ApiHarness {
+export function createHarness(options: { prisma?: PrismaClient; rowLevelSecurity?: boolean } = {}): ApiHarness {
   const prisma = options.prisma ?? createPrismaClient({ url: databaseUrl(), poolSize: 4 });
-  const api = createApi({ prisma, jwt: testJwtSettings, graphiql: true, logging: false });
+  const api = createApi({ prisma, jwt: testJwtSettings, graphiql: true, logging: false, rowLevelSecurity: options.rowLevelSecurity });
 
   return {
     api,

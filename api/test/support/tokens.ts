@@ -1,11 +1,11 @@
 // Mints access tokens the way the web tier will: HS256 with the shared secret. Tests bend single
 // claims or headers to prove each one is checked.
 import { SignJWT, type JWTPayload } from 'jose';
-import type { JwtSettings } from '../../src/config.ts';
+import type { SharedSecretJwtSettings } from '../../src/config.ts';
 
 export const TEST_SECRET = 'test-only-secret-with-more-than-32-bytes-of-entropy-0123456789';
 
-export const testJwtSettings: JwtSettings = {
+export const testJwtSettings: SharedSecretJwtSettings = {
   secret: new TextEncoder().encode(TEST_SECRET),
   issuer: 'taskgate-web-test',
   audience: 'taskgate-api-test',

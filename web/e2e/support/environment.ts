@@ -19,6 +19,8 @@ export const e2eEnvironment = {
   JWT_AUDIENCE: 'taskgate-api',
   JWT_EXPIRES_IN: `${E2E_TOKEN_LIFETIME_SECONDS}s`,
   BETTER_AUTH_URL: webOrigin,
+  // The API's CORS lets only the SPA's origin call it.
+  WEB_ORIGIN: webOrigin,
   API_URL: `http://127.0.0.1:${e2ePorts.api}/graphql`,
   // The dedicated 429 test lives in web/test/server; here many sign-ups come from one address.
   AUTH_RATE_LIMIT: 'false',

@@ -27,7 +27,7 @@ console.log(`e2e database: ${database.description}`);
 
 const apiConfig = loadConfig(env);
 const apiPrisma = createPrismaClient({ url: database.url, poolSize: 5 });
-const api = createApi({ prisma: apiPrisma, jwt: apiConfig.jwt, graphiql: true, logging: false });
+const api = createApi({ prisma: apiPrisma, jwt: apiConfig.jwt, graphiql: true, logging: false, webOrigin: apiConfig.webOrigin });
 let apiServer: Server | null = null;
 
 function startApi(): Promise<void> {

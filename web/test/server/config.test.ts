@@ -66,3 +66,35 @@ describe('loadWebConfig', () => {
     }
   });
 });
+
+describe('loadWebConfig: JWT_MODE', () => {
+  const eddsa = { JWT_MODE: 'eddsa', BETTER_AUTH_SECRET: valid.BETTER_AUTH_SECRET };
+
+  it('signs with JWT_SECRET by default', () => {
+    expect(loadWebConfig(valid).accessToken).toMatchObject({ mode: 'hs256', secret: new TextEncoder().encode(valid.JWT_SECRET) });
+  });
+
+  it('needs no JWT_SECRET with JWT_MODE=eddsa, and rotates keys every 30 days with a 1-day grace period by default', () => {
+    expect(loadWebConfig(eddsa).accessToken).toEqual({
+      mode: 'eddsa',
+      issuer: 'taskgate-web',
+      audience: 'taskgate-api',
+      lifetimeSeconds: 900,
+      keyRotationSeconds: 30 * 86400,
+      keyGracePeriodSeconds: 86400,
+    });
+    const custom = loadWebConfig({ ...eddsa, JWT_KEY_ROTATION_INTERVAL: '7d', JWT_KEY_GRACE_PERIOD: '2h' }).accessToken;
+    expect(custom).toMatchObject({ keyRotationSeconds: 7 * 86400, keyGracePeriodSeconds: 7200 });
+  });
+
+  it('refuses a JWT_KEY_GRACE_PERIOD shorter than JWT_EXPIRES_IN: a retired key stays published until its last token expires', () => {
+    expect(() => loadWebConfig({ ...eddsa, JWT_EXPIRES_IN: '1h', JWT_KEY_GRACE_PERIOD: '30m' })).toThrow(
+      /JWT_KEY_GRACE_PERIOD: must be at least JWT_EXPIRES_IN \(3600s\)/,
+    );
+  });
+
+  it('refuses a JWT_KEY_ROTATION_INTERVAL under one hour and an unknown JWT_MODE', () => {
+    expect(() => loadWebConfig({ ...eddsa, JWT_KEY_ROTATION_INTERVAL: '10m' })).toThrow(/JWT_KEY_ROTATION_INTERVAL: must be a duration .* from 1h to 365d/);
+    expect(() => loadWebConfig({ ...valid, JWT_MODE: 'none' })).toThrow(/JWT_MODE: must be hs256 or eddsa/);
+  });
+});

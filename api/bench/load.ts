@@ -1,0 +1,62 @@
+// Drives one scenario with autocannon: a short warm-up (JIT, pools, caches), then the measured run.
+import autocannon, { type Client, type Result } from 'autocannon';
+import type { Scenario } from './scenarios.ts';
+
+export interface LoadSettings {
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export interface LoadResult {
+  connections: number;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  requests: number;
+  /** Connection errors, timeouts and non-2xx answers. */
+  failures: number;
+}
+
+export async function runLoad(scenario: Scenario, origin: string, connections: number, settings: LoadSettings): Promise<LoadResult> {
+  if (settings.warmupSeconds > 0) {
+    await fire(scenario, origin, connections, settings.warmupSeconds);
+    await settle(scenario, origin);
+  }
+  const result = await fire(scenario, origin, connections, settings.durationSeconds);
+  await settle(scenario, origin);
+  return {
+    connections,
+    requestsPerSecond: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function fire(scenario: Scenario, origin: string, connections: number, durationSeconds: number): Promise<Result> {
+  let nextConnection = 0;
+  return autocannon({
+    url: origin,
+    connections,
+    duration: durationSeconds,
+    // Each connection gets its own request sequence (its own user's token), built once: autocannon
+    // then reuses the encoded request instead of rebuilding it for every send.
+    requests: scenario.requestsFor(0),
+    setupClient: (client: Client) => client.setRequests(scenario.requestsFor(nextConnection++)),
+  });
+}
+
+/**
+ * autocannon stops by closing its sockets, but the server still works through the requests it had
+ * accepted. One more request, queued behind them, returns once that backlog is gone, so the next run
+ * does not start on a server still busy with the last one.
+ */
+async function settle(scenario: Scenario, origin: string): Promise<void> {
+  const [request] = scenario.requestsFor(0);
+  await fetch(`${origin}${request?.path ?? '/'}`, {
+    method: request?.method ?? 'GET',
+    headers: request?.headers as Record<string, string> | undefined,
+    body: typeof request?.body === 'string' ? request.body : undefined,
+  }).then((response) => response.arrayBuffer());
+}

@@ -1,0 +1,107 @@
+// The benchmark's results as Markdown: printed to the terminal and written to docs/benchmarks.md.
+import { cpus, totalmem, release } from 'node:os';
+import type { LoadResult } from './load.ts';
+import type { Scenario } from './scenarios.ts';
+import type { StatementCount } from './sql-statements.ts';
+
+export interface BenchReport {
+  date: Date;
+  database: string;
+  databaseKind: 'postgresql' | 'pglite';
+  settings: {
+    durationSeconds: number;
+    warmupSeconds: number;
+    connections: number;
+    latencyConnections: number;
+    users: number;
+    tasksPerUser: number;
+    logLevel: string;
+    poolSize: string;
+    rowLevelSecurity: boolean;
+  };
+  results: { scenario: Scenario; throughput: LoadResult; latency: LoadResult }[];
+  statements: StatementCount[];
+  writeFailures: number;
+}
+
+export const TARGETS = { authOverheadRatio: 0.95, tasksToCeilingRatio: 0.5, tasksP99AtLatencyConnectionsMs: 25 };
+
+export interface Ratios {
+  authOverhead: number;
+  tasksToCeiling: number;
+  tasksP99Ms: number;
+  statementsConstant: boolean;
+}
+
+export function ratiosOf(report: BenchReport): Ratios {
+  const by = (key: Scenario['key']) => report.results.find((result) => result.scenario.key === key)!;
+  return {
+    authOverhead: by('me').throughput.requestsPerSecond / by('meBypass').throughput.requestsPerSecond,
+    tasksToCeiling: by('tasks').throughput.requestsPerSecond / by('hello').throughput.requestsPerSecond,
+    tasksP99Ms: by('tasks').latency.latencyP99Ms,
+    statementsConstant: new Set(report.statements.map((count) => count.total)).size === 1,
+  };
+}
+
+const fixed = (value: number, digits = 0) => value.toFixed(digits);
+const mark = (met: boolean) => (met ? 'met' : '**missed**');
+
+export function renderMarkdown(report: BenchReport): string {
+  const { settings } = report;
+  const ratios = ratiosOf(report);
+  const cpu = cpus();
+  const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${fixed(totalmem() / 2 ** 30, 1)} GiB RAM, Linux ${release()}`;
+  const rows = report.results.map(({ scenario, throughput, latency }) =>
+    `| ${scenario.title} | ${fixed(throughput.requestsPerSecond)} | ${throughput.latencyP50Ms} | ${throughput.latencyP99Ms} | ${fixed(latency.requestsPerSecond)} | ${latency.latencyP50Ms} | ${latency.latencyP99Ms} | ${throughput.failures + latency.failures} |`,
+  );
+  const onPglite = report.databaseKind === 'pglite'
+    ? '\n> Measured on the embedded PGlite, which runs one query at a time: the targets apply to real PostgreSQL\n> (set `DATABASE_URL` or `TEST_DATABASE_URL` and run `pnpm bench` again).\n'
+    : '';
+
+  return `# Benchmarks
+
+Written by \`pnpm bench\` (\`api/bench/\`) on ${report.date.toISOString().slice(0, 16).replace('T', ' ')} UTC.
+${onPglite}
+| | |
+|---|---|
+| machine | ${machine} |
+| Node.js | ${process.version} |
+| database | ${report.database} |
+| load | autocannon in the benchmark process; each server in its own Node process on the same machine |
+| runs | ${settings.durationSeconds} s each after ${settings.warmupSeconds} s of warm-up; throughput at ${settings.connections} connections, latency also at ${settings.latencyConnections} |
+| data | ${settings.users} users × ${settings.tasksPerUser} tasks; every connection uses its own user's token |
+| API | \`api/src/main.ts\` as in production (\`NODE_ENV=production\`), \`LOG_LEVEL=${settings.logLevel}\` (lines written to /dev/null), \`DATABASE_POOL_SIZE=${settings.poolSize}\`, row-level security ${settings.rowLevelSecurity ? 'on' : '**off**'} |
+
+## Throughput and latency
+
+| scenario | req/s @${settings.connections} | p50 ms | p99 ms | req/s @${settings.latencyConnections} | p50 ms | p99 ms | failed requests |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+${report.writeFailures > 0 ? `Write requests answered with GraphQL errors: ${report.writeFailures}.\n\n` : ''}## Against the targets
+
+| measure | value | target | |
+|---|---:|---:|---|
+| auth overhead: \`me\` verified ÷ \`me\` bypassed (req/s @${settings.connections}) | ${fixed(ratios.authOverhead, 3)} | ≥ ${TARGETS.authOverheadRatio} | ${mark(ratios.authOverhead >= TARGETS.authOverheadRatio)} |
+| \`tasks\` page ÷ bare Yoga ceiling (req/s @${settings.connections}) | ${fixed(ratios.tasksToCeiling, 3)} | ≥ ${TARGETS.tasksToCeilingRatio} | ${mark(ratios.tasksToCeiling >= TARGETS.tasksToCeilingRatio)} |
+| \`tasks\` p99 latency @${settings.latencyConnections} connections | ${ratios.tasksP99Ms} ms | ≤ ${TARGETS.tasksP99AtLatencyConnectionsMs} ms | ${mark(ratios.tasksP99Ms <= TARGETS.tasksP99AtLatencyConnectionsMs)} |
+| SQL statements per \`tasks\` page, sizes ${report.statements.map((count) => count.pageSize).join(' / ')} | ${report.statements.map((count) => count.total).join(' / ')} | constant | ${mark(ratios.statementsConstant)} |
+
+## SQL statements per \`tasks\` page
+
+From Prisma's query events, for \`${'tasks(first: N) { edges { node { id title completed owner { email } } } }'}\`:
+
+| page size | statements | of which read or write rows |
+|---:|---:|---:|
+${report.statements.map((count) => `| ${count.pageSize} | ${count.total} | ${count.data} |`).join('\n')}
+
+Statements for a page of ${report.statements[1]?.pageSize ?? 20}:
+
+${(report.statements[1]?.statements ?? []).map((sql) => `- \`${sql.replace(/\s+/g, ' ').replace(/`/g, "'").slice(0, 220)}\``).join('\n')}
+
+The bare Yoga server answers \`{ hello }\` with no auth, no database and no logging: the ceiling for this
+machine with the load generator on it. "Verification bypassed" is the same API process with its token
+verifier replaced, at module load, by one that reads \`sub\` without checking the signature
+(\`api/bench/verification-bypass/\`); nothing in \`api/src\` can switch verification off.
+`;
+}

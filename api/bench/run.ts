@@ -1,0 +1,136 @@
+// `pnpm bench`: seeds a fresh database, starts the API (as production runs it), the same API with
+// token verification bypassed and a bare Yoga server, each in its own process, drives them with
+// autocannon side by side, counts SQL statements per page, and writes docs/benchmarks.md.
+// Settings (env): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (100),
+// BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER (50), BENCH_LOG_LEVEL
+// (info), BENCH_OUTPUT (docs/benchmarks.md), BENCH_CPU_PROF=1 (write CPU profiles of the API).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { freePort } from '../../test/test-database.ts';
+import { loadConfig } from '../src/config.ts';
+import { createPrismaClient } from '../src/db.ts';
+import { openBenchDatabase } from './database.ts';
+import { runLoad, type LoadSettings } from './load.ts';
+import { preflight } from './preflight.ts';
+import { killAllChildren, REPO_ROOT, startServer, type ChildServer } from './processes.ts';
+import { ratiosOf, renderMarkdown, type BenchReport } from './report.ts';
+import { scenarios, writeFailures, type ServerName } from './scenarios.ts';
+import { newSigning, seed } from './seed.ts';
+import { countStatementsPerPage } from './sql-statements.ts';
+
+function setting(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+const load: LoadSettings = { durationSeconds: setting('BENCH_DURATION', 10, 1, 3600), warmupSeconds: setting('BENCH_WARMUP', 2, 0, 600) };
+const connections = setting('BENCH_CONNECTIONS', 100, 1, 10_000);
+const latencyConnections = setting('BENCH_LATENCY_CONNECTIONS', 10, 1, 10_000);
+const userCount = setting('BENCH_USERS', 100, 1, 100_000);
+const tasksPerUser = setting('BENCH_TASKS_PER_USER', 50, 20, 10_000);
+const logLevel = process.env.BENCH_LOG_LEVEL?.trim() || 'info';
+const output = resolve(REPO_ROOT, process.env.BENCH_OUTPUT?.trim() || 'docs/benchmarks.md');
+const profileDir = process.env.BENCH_CPU_PROF === '1' ? join(tmpdir(), `taskgate-bench-profiles-${Date.now()}`) : undefined;
+
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => console.error('cleanup:', error));
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping servers, dropping the benchmark database`);
+    killAllChildren();
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  const started = Date.now();
+  const database = await openBenchDatabase();
+  cleanups.push(database.close);
+  console.log(`database: ${database.description}`);
+
+  const signing = newSigning();
+  const poolSize = process.env.DATABASE_POOL_SIZE?.trim() || '10';
+  const apiEnv = {
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: poolSize,
+    JWT_MODE: 'hs256',
+    JWT_SECRET: signing.secret,
+    JWT_ISSUER: signing.issuer,
+    JWT_AUDIENCE: signing.audience,
+    GRAPHIQL: 'false',
+    LOG_LEVEL: logLevel,
+    API_HOST: '127.0.0.1',
+  };
+  // What the API processes see too (they also get this environment, plus their port).
+  const config = loadConfig({ ...process.env, ...apiEnv });
+
+  const seeding = createPrismaClient({ url: database.url, poolSize: 4 });
+  const data = await seed(seeding, signing, { users: userCount, tasksPerUser }).finally(() => seeding.$disconnect());
+  console.log(`seeded ${data.users.length} users × ${tasksPerUser} tasks (${data.tasks} tasks)`);
+
+  const mainEntry = join(REPO_ROOT, 'api/src/main.ts');
+  const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const [ceiling, api, bypass] = await Promise.all([
+    freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
+    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: profiling })),
+    freePort().then((port) =>
+      startServer({
+        name: 'API (verification bypassed)',
+        entry: mainEntry,
+        port,
+        env: { ...apiEnv, API_PORT: String(port) },
+        imports: [join(REPO_ROOT, 'api/bench/verification-bypass/register.mjs')],
+      }),
+    ),
+  ]);
+  const servers: Record<ServerName, ChildServer> = { ceiling, api, bypass };
+  for (const server of [ceiling, api, bypass]) cleanups.push(server.stop);
+
+  await preflight({ ceiling: ceiling.origin, api: api.origin, bypass: bypass.origin }, signing, data.users[0]!);
+  const statements = await countStatementsPerPage(config, data.pageCountUser);
+  console.log(`SQL statements per tasks page (first: ${statements.map((count) => count.pageSize).join(', ')}): ${statements.map((count) => count.total).join(', ')}`);
+
+  const results: BenchReport['results'] = [];
+  for (const scenario of scenarios(data.users)) {
+    const origin = servers[scenario.server].origin;
+    const throughput = await runLoad(scenario, origin, connections, load);
+    const latency = await runLoad(scenario, origin, latencyConnections, load);
+    results.push({ scenario, throughput, latency });
+    console.log(
+      `${scenario.title.padEnd(34)} ${throughput.requestsPerSecond.toFixed(0).padStart(6)} req/s @${connections} (p50 ${throughput.latencyP50Ms} ms, p99 ${throughput.latencyP99Ms} ms)` +
+        `  ${latency.requestsPerSecond.toFixed(0).padStart(6)} req/s @${latencyConnections} (p50 ${latency.latencyP50Ms} ms, p99 ${latency.latencyP99Ms} ms)` +
+        (throughput.failures + latency.failures > 0 ? `  FAILED REQUESTS: ${throughput.failures + latency.failures}` : ''),
+    );
+  }
+
+  const report: BenchReport = {
+    date: new Date(),
+    database: database.description,
+    databaseKind: database.kind,
+    settings: { ...load, connections, latencyConnections, users: userCount, tasksPerUser, logLevel, poolSize, rowLevelSecurity: config.databaseRowLevelSecurity },
+    results,
+    statements,
+    writeFailures: writeFailures.graphqlErrors,
+  };
+  const markdown = renderMarkdown(report);
+  mkdirSync(join(output, '..'), { recursive: true });
+  writeFileSync(output, markdown);
+
+  const ratios = ratiosOf(report);
+  console.log(`\nauth overhead ratio ${ratios.authOverhead.toFixed(3)} (target ≥ 0.95); tasks ÷ ceiling ${ratios.tasksToCeiling.toFixed(3)} (≥ 0.5); tasks p99 @${latencyConnections} ${ratios.tasksP99Ms} ms (≤ 25)`);
+  console.log(`${relative(REPO_ROOT, output)} written (${database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'}); ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  await cleanUp();
+  if (profileDir) console.log(`CPU profiles of the API process: ${profileDir} (open in Chrome DevTools → Performance, or speedscope)`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  killAllChildren();
+  await cleanUp();
+  process.exitCode = 1;
+}
