@@ -4,8 +4,9 @@
 // these plugins and prints their measured size); the README quotes them from here.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
-import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import { useCostOfPageSizes } from './page-size-cost.ts';
+import { SUGGESTION_MASK, useNoSuggestionsInVariableErrors } from './suggestions-in-variable-errors.ts';
 
 export const GRAPHQL_LIMITS = {
   /**
@@ -61,25 +62,6 @@ function rejectWith(limit: Limit): RejectCallback {
     });
     if (context) context.reportError(error);
     else throw error;
-  };
-}
-
-const SUGGESTION = / ?Did you mean .+\?/g;
-const SUGGESTION_MASK = '[Suggestion hidden]';
-
-/**
- * Upstream limitation: graphql-armor's blockFieldSuggestion masks validation errors only. An unknown
- * input field inside *variables* fails later, in execution's variable coercion, whose message still
- * says 'Did you mean "title"?'; this hook masks those the same way.
- */
-function useNoSuggestionsInVariableErrors(): Plugin {
-  return {
-    onExecute: () => ({
-      onExecuteDone: (payload) =>
-        handleStreamOrSingleExecutionResult(payload, ({ result }) => {
-          for (const error of result.errors ?? []) error.message = error.message.replace(SUGGESTION, ` ${SUGGESTION_MASK}`);
-        }),
-    }),
   };
 }
 
