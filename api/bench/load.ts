@@ -1,5 +1,6 @@
 // Drives one scenario with autocannon: a short warm-up (JIT, pools, caches), then the measured run.
 import autocannon, { type Client, type Result } from 'autocannon';
+import type { ChildServer } from './processes.ts';
 import type { Scenario } from './scenarios.ts';
 
 export interface LoadSettings {
@@ -15,15 +16,22 @@ export interface LoadResult {
   requests: number;
   /** Connection errors, timeouts and non-2xx answers. */
   failures: number;
+  /** CPU the server process spent per request sent (ms), when the OS tells. */
+  serverCpuMsPerRequest?: number;
 }
 
-export async function runLoad(scenario: Scenario, origin: string, connections: number, settings: LoadSettings): Promise<LoadResult> {
+export async function runLoad(scenario: Scenario, server: ChildServer, connections: number, settings: LoadSettings): Promise<LoadResult> {
+  const { origin } = server;
   if (settings.warmupSeconds > 0) {
     await fire(scenario, origin, connections, settings.warmupSeconds);
     await settle(scenario, origin);
   }
+  const cpuBefore = server.cpuSeconds();
   const result = await fire(scenario, origin, connections, settings.durationSeconds);
   await settle(scenario, origin);
+  const cpuAfter = server.cpuSeconds();
+  // Every request sent was served, those abandoned at the end included (settle waited for them), plus settle's own.
+  const served = result.requests.sent + 1;
   return {
     connections,
     requestsPerSecond: result.requests.average,
@@ -31,6 +39,7 @@ export async function runLoad(scenario: Scenario, origin: string, connections: n
     latencyP99Ms: result.latency.p99,
     requests: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { serverCpuMsPerRequest: ((cpuAfter - cpuBefore) * 1000) / served } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Child processes the benchmark runs: each server (and the embedded database) gets its own Node
 // process, so the load generator in the parent never shares an event loop with the code it measures.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -8,6 +9,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface ChildServer {
   readonly name: string;
   readonly origin: string;
+  /** CPU time (user + system) the server process has used so far; undefined where /proc is missing. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export async function startServer(options: ProcessOptions & { name: string; entr
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { name: options.name, origin, stop: () => stopChild(child) };
+  return { name: options.name, origin, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
 }
 
 /** Starts a process that sends one IPC message with its result once ready (the embedded database). */
@@ -91,4 +94,20 @@ function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
 /** Last resort when the benchmark itself is interrupted: no child outlives it. */
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/** utime + stime from /proc/<pid>/stat (Linux): less sensitive to a busy machine than req/s. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name start at field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 // `pnpm bench`: seeds a fresh database, starts the API (as production runs it), the same API with
 // token verification bypassed and a bare Yoga server, each in its own process, drives them with
 // autocannon side by side, counts SQL statements per page, and writes docs/benchmarks.md.
-// Settings (env): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (100),
+// Settings (env): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (100),
 // BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER (50), BENCH_LOG_LEVEL
 // (info), BENCH_OUTPUT (docs/benchmarks.md), BENCH_CPU_PROF=1 (write CPU profiles of the API).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { createPrismaClient } from '../src/db.ts';
 import { openBenchDatabase } from './database.ts';
 import { runLoad, type LoadSettings } from './load.ts';
 import { preflight } from './preflight.ts';
+import { largestProfile, summarizeProfile } from './profile-summary.ts';
 import { killAllChildren, REPO_ROOT, startServer, type ChildServer } from './processes.ts';
 import { ratiosOf, renderMarkdown, type BenchReport } from './report.ts';
 import { scenarios, writeFailures, type ServerName } from './scenarios.ts';
@@ -27,7 +28,9 @@ function setting(name: string, fallback: number, min: number, max: number): numb
   return value;
 }
 
-const load: LoadSettings = { durationSeconds: setting('BENCH_DURATION', 10, 1, 3600), warmupSeconds: setting('BENCH_WARMUP', 2, 0, 600) };
+const warmupSeconds = setting('BENCH_WARMUP', 3, 0, 600);
+// Every measured run starts with a second at its own connection count, after the warm-up pass below.
+const load: LoadSettings = { durationSeconds: setting('BENCH_DURATION', 10, 1, 3600), warmupSeconds: Math.min(1, warmupSeconds) };
 const connections = setting('BENCH_CONNECTIONS', 100, 1, 10_000);
 const latencyConnections = setting('BENCH_LATENCY_CONNECTIONS', 10, 1, 10_000);
 const userCount = setting('BENCH_USERS', 100, 1, 100_000);
@@ -40,8 +43,10 @@ const cleanups: (() => Promise<void>)[] = [];
 async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => console.error('cleanup:', error));
 }
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: stopping servers, dropping the benchmark database`);
     killAllChildren();
     void cleanUp().finally(() => process.exit(130));
@@ -97,15 +102,25 @@ try {
   const statements = await countStatementsPerPage(config, data.pageCountUser);
   console.log(`SQL statements per tasks page (first: ${statements.map((count) => count.pageSize).join(', ')}): ${statements.map((count) => count.total).join(', ')}`);
 
+  // Warm-up pass: JIT, connection pools, Prisma's query compiler and PostgreSQL's caches in every
+  // process, so the first scenario measured is not the one that pays for a cold start.
+  if (warmupSeconds > 0) {
+    console.log(`warming up (${warmupSeconds} s per scenario)`);
+    for (const scenario of scenarios(data.users)) {
+      await runLoad(scenario, servers[scenario.server], connections, { durationSeconds: warmupSeconds, warmupSeconds: 0 });
+    }
+  }
+
   const results: BenchReport['results'] = [];
   for (const scenario of scenarios(data.users)) {
-    const origin = servers[scenario.server].origin;
-    const throughput = await runLoad(scenario, origin, connections, load);
-    const latency = await runLoad(scenario, origin, latencyConnections, load);
+    const server = servers[scenario.server];
+    const throughput = await runLoad(scenario, server, connections, load);
+    const latency = await runLoad(scenario, server, latencyConnections, load);
     results.push({ scenario, throughput, latency });
     console.log(
       `${scenario.title.padEnd(34)} ${throughput.requestsPerSecond.toFixed(0).padStart(6)} req/s @${connections} (p50 ${throughput.latencyP50Ms} ms, p99 ${throughput.latencyP99Ms} ms)` +
         `  ${latency.requestsPerSecond.toFixed(0).padStart(6)} req/s @${latencyConnections} (p50 ${latency.latencyP50Ms} ms, p99 ${latency.latencyP99Ms} ms)` +
+        (throughput.serverCpuMsPerRequest !== undefined ? `  server CPU ${throughput.serverCpuMsPerRequest.toFixed(2)} ms/request` : '') +
         (throughput.failures + latency.failures > 0 ? `  FAILED REQUESTS: ${throughput.failures + latency.failures}` : ''),
     );
   }
@@ -114,7 +129,7 @@ try {
     date: new Date(),
     database: database.description,
     databaseKind: database.kind,
-    settings: { ...load, connections, latencyConnections, users: userCount, tasksPerUser, logLevel, poolSize, rowLevelSecurity: config.databaseRowLevelSecurity },
+    settings: { ...load, warmupSeconds, connections, latencyConnections, users: userCount, tasksPerUser, logLevel, poolSize, rowLevelSecurity: config.databaseRowLevelSecurity },
     results,
     statements,
     writeFailures: writeFailures.graphqlErrors,
@@ -124,12 +139,17 @@ try {
   writeFileSync(output, markdown);
 
   const ratios = ratiosOf(report);
-  console.log(`\nauth overhead ratio ${ratios.authOverhead.toFixed(3)} (target ≥ 0.95); tasks ÷ ceiling ${ratios.tasksToCeiling.toFixed(3)} (≥ 0.5); tasks p99 @${latencyConnections} ${ratios.tasksP99Ms} ms (≤ 25)`);
+  console.log(`\nauth overhead ratio ${ratios.authOverhead.toFixed(3)} (target ≥ 0.95; by server CPU per request ${ratios.authOverheadByCpu?.toFixed(3) ?? 'n/a'}); tasks ÷ ceiling ${ratios.tasksToCeiling.toFixed(3)} (≥ 0.5); tasks p99 @${latencyConnections} ${ratios.tasksP99Ms} ms (≤ 25)`);
   console.log(`${relative(REPO_ROOT, output)} written (${database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'}); ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await cleanUp();
-  if (profileDir) console.log(`CPU profiles of the API process: ${profileDir} (open in Chrome DevTools → Performance, or speedscope)`);
+  const profile = profileDir ? largestProfile(profileDir) : undefined;
+  if (profile) {
+    console.log(`\nAPI process CPU by package (busy time, all scenarios):\n${summarizeProfile(profile)}`);
+    console.log(`profile: ${profile} (open in Chrome DevTools → Performance, or speedscope)`);
+  }
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  // After an interrupt, requests to the servers just stopped fail: not worth a message.
+  if (!interrupted) console.error(error instanceof Error ? error.message : error);
   killAllChildren();
   await cleanUp();
   process.exitCode = 1;

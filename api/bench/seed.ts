@@ -65,6 +65,8 @@ export async function seed(prisma: PrismaClient, signing: BenchSigning, options:
     await prisma.task.createMany({ data: tasks.slice(offset, offset + 5000) });
   }
   await prisma.task.createMany({ data: tasksOf(pageCountRow!.id, 100) });
+  // Planner statistics now, as a long-running database would have them, not when autovacuum gets to it mid-run.
+  await prisma.$executeRawUnsafe('ANALYZE "user", "task"');
 
   const withToken = async (row: { id: string; email: string }): Promise<BenchUser> => ({ id: row.id, email: row.email, token: await mintAccessToken(signing, row.id) });
   return {
