@@ -41,7 +41,6 @@ export function createApi(options: ApiOptions): Api {
     // A client sends the same token until it expires: check its signature once, not per request.
     verify: withVerificationCache(createAccessTokenVerifier(options.jwt)),
     maxTokenBytes: options.jwt.maxTokenBytes,
-    graphqlEndpoint: GRAPHQL_ENDPOINT,
   });
 
   return createYoga<Record<string, unknown>, GraphQLContext>({

@@ -37,7 +37,6 @@ export function unauthenticatedResponse(message: string): Response {
 export function useBearerAuthentication(options: {
   verify: AccessTokenVerifier;
   maxTokenBytes: number;
-  graphqlEndpoint: string;
 }): { plugin: Plugin; identityOf(request: Request): Identity | null } {
   const identities = new WeakMap<Request, Identity>();
 
@@ -54,10 +53,12 @@ export function useBearerAuthentication(options: {
   };
 
   const plugin: Plugin = {
-    async onRequest({ request, url, endResponse }) {
-      // GraphiQL's HTML page is answered by Yoga before this hook; everything else on the endpoint
-      // (GET or POST, introspection included) needs a valid token.
-      if (url.pathname !== options.graphqlEndpoint && url.pathname !== `${options.graphqlEndpoint}/`) return;
+    async onRequest({ request, endResponse }) {
+      // Default deny: every request that reaches this hook needs a valid token, whatever its path.
+      // Only /healthz, /readyz, CORS preflights and GraphiQL's HTML page are answered before it.
+      // Matching the endpoint's path here would not do: Yoga serves GraphQL at any URL that ends
+      // with the endpoint (`/x/graphql`, `/?/graphql`: use-unhandled-route.js checks
+      // `request.url.endsWith(graphqlEndpoint)`), so those would answer introspection unauthenticated.
       const result = await authenticate(request);
       if (result.ok) identities.set(request, result.identity);
       else endResponse(unauthenticatedResponse(result.message));

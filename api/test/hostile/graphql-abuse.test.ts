@@ -4,6 +4,7 @@
 // past it is refused with HTTP 400 and the limit's stable code, before any resolver runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHQL_LIMITS, LIMIT_ERROR_CODES } from '../../src/graphql-limits.ts';
+import { MAX_PAGE_SIZE } from '../../src/schema/pagination.ts';
 import { createHarness, type TestUser } from '../support/api-harness.ts';
 import { measureOperation } from '../support/operation-metrics.ts';
 import { expectRefused } from '../support/refusals.ts';
@@ -35,6 +36,16 @@ async function expectRuns(query: string) {
 }
 
 const aliceTaskCount = () => harness.prisma.task.count({ where: { ownerId: alice.id } });
+
+/** Refused before execution with HTTP 400 and only `code`, and not one task written. */
+async function expectMutationRefused(mutation: string, code: string) {
+  const before = await aliceTaskCount();
+  const response = await post(mutation);
+  const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+  expect({ status: response.status, codes: body.errors?.map((error) => error.extensions?.code) }).toEqual({ status: 400, codes: [code] });
+  expect(body.data ?? null).toBeNull();
+  expect(await aliceTaskCount()).toBe(before);
+}
 
 // Builders of operations measuring exactly n for one limit (checked with the limits' own counters).
 
@@ -163,12 +174,58 @@ describe('attacks the limits stop', () => {
     await expectRefused(await post(query), 400, LIMIT_ERROR_CODES.maxTokens);
   });
 
+  it('refuses a mutation one level too deep and writes nothing', async () => {
+    // createTask → owner → tasks → edges → node → owner → tasks → __typename: 8 levels.
+    const deep = 'mutation { createTask(input: { title: "deep" }) { owner { tasks(first: 1) { edges { node { owner { tasks(first: 1) { __typename } } } } } } } }';
+    expect(() => measureOperation(deep)).toThrow(`depth limit of ${GRAPHQL_LIMITS.maxDepth} exceeded, found ${GRAPHQL_LIMITS.maxDepth + 1}`);
+    await expectMutationRefused(deep, LIMIT_ERROR_CODES.maxDepth);
+  });
+
+  it('refuses a mutation one token too long and writes nothing', async () => {
+    const TASK_FIELDS = ['id', 'title', 'description', 'completed', 'createdAt', 'updatedAt', '__typename'];
+    // `mutation { createTask(input: { title: "long" }) { … } }` is 15 tokens plus one per field.
+    const longMutation = (tokens: number) => {
+      const fields = Array.from({ length: tokens - 15 }, (_, i) => TASK_FIELDS[i % TASK_FIELDS.length]);
+      return `mutation { createTask(input: { title: "long" }) { ${fields.join(' ')} } }`;
+    };
+    expect(measureOperation(longMutation(GRAPHQL_LIMITS.maxTokens)).maxTokens).toBe(GRAPHQL_LIMITS.maxTokens);
+    await expectMutationRefused(longMutation(GRAPHQL_LIMITS.maxTokens + 1), LIMIT_ERROR_CODES.maxTokens);
+  });
+
+  it('refuses a mutation selecting two pages of 100 tasks under its owner as too costly, and writes nothing', async () => {
+    const page = 'tasks(first: 100) { edges { node { id title description completed createdAt updatedAt } } }';
+    await expectMutationRefused(`mutation { createTask(input: { title: "costly" }) { owner { a: ${page} b: ${page} } } }`, LIMIT_ERROR_CODES.maxCost);
+  });
+
   it('refuses a directive flood on a mutation and writes nothing', async () => {
     const before = await aliceTaskCount();
     const mutation = `mutation { createTask(input: { title: "x" }) { ${'id @include(if: true) '.repeat(GRAPHQL_LIMITS.maxDirectives + 5)}} }`;
     await expectRefused(await post(mutation), 400, LIMIT_ERROR_CODES.maxDirectives);
     expect(await aliceTaskCount()).toBe(before);
   });
+});
+
+describe('page sizes: first and last at most MAX_PAGE_SIZE', () => {
+  const pages = {
+    'tasks(first:)': (n: number) => `{ tasks(first: ${n}) { edges { cursor } } }`,
+    'tasks(last:)': (n: number) => `{ tasks(last: ${n}) { edges { cursor } } }`,
+    'me { tasks(first:) }': (n: number) => `{ me { tasks(first: ${n}) { edges { cursor } } } }`,
+  };
+  for (const [field, page] of Object.entries(pages)) {
+    const argument = field.includes('last') ? 'last' : 'first';
+    it(`${field} ${MAX_PAGE_SIZE} runs`, async () => {
+      await expectRuns(page(MAX_PAGE_SIZE));
+    });
+    for (const outside of [MAX_PAGE_SIZE + 1, 0]) {
+      it(`refuses ${field} ${outside} with 200 BAD_USER_INPUT naming ${argument}, and no data`, async () => {
+        const response = await post(page(outside));
+        const body = (await response.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] };
+        expect(response.status).toBe(200);
+        expect(body.errors?.map((error) => error.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field: argument }]);
+        expect(body.data).toBeNull();
+      });
+    }
+  }
 });
 
 describe('schema probing through suggestions', () => {

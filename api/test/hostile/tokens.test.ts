@@ -18,6 +18,7 @@ import { mintToken, testJwtSettings, unsignedToken, withTamperedPayload } from '
 
 const harness = createHarness();
 let alice: TestUser;
+let bob: TestUser;
 const ME = '{ me { id email } }';
 const CREATE = 'mutation { createTask(input: { title: "written with a hostile token" }) { id } }';
 
@@ -33,6 +34,7 @@ const attackerSecret = new TextEncoder().encode('attacker-chosen-hmac-secret-012
 
 beforeAll(async () => {
   alice = await harness.createUser('alice');
+  bob = await harness.createUser('bob');
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   attackerKeys = { publicKey, privateKey, publicJwk: await exportJWK(publicKey) };
   attackerHost = await listen((host) => (_request, response) => {
@@ -77,8 +79,13 @@ describe('tokens that fail verification', () => {
     const token = await mintToken(alice.id, { key: new TextEncoder().encode('another-secret-that-is-also-32-bytes-long!!') });
     await expectUnauthenticated(await bearer(token));
   });
-  it('rejects a tampered payload (sub swapped, signature kept)', async () => {
-    await expectUnauthenticated(await bearer(withTamperedPayload(alice.token, { sub: 'someone-else' })));
+  it('rejects a tampered payload (bob\'s token, sub swapped to alice, signature kept)', async () => {
+    // alice exists, so nothing but the signature check can refuse this token.
+    await expectUnauthenticated(await bearer(withTamperedPayload(bob.token, { sub: alice.id })));
+  });
+  it('rejects a tampered payload (expired token, exp pushed forward, signature kept)', async () => {
+    const expired = await mintToken(alice.id, { claims: { iat: now() - 3600, exp: now() - 60 } });
+    await expectUnauthenticated(await bearer(withTamperedPayload(expired, { exp: now() + 600 })));
   });
   for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
     it(`rejects alg "${alg}" (unsigned token)`, async () => {
@@ -227,6 +234,52 @@ describe('JWT_MODE=eddsa: the web tier\'s published key cannot be turned into an
       await expectUnauthenticated(await post(api, await forge({ alg: 'EdDSA', kid, jku: `${attackerHost.url}/jwks.json` }, attackerKeys.privateKey)));
     }
     expect(attackerHost.hits).toBe(hitsBefore);
+  });
+});
+
+describe('hostile tokens aimed at writes', () => {
+  let aliceTaskId: string;
+  const aliceTasks = () => harness.prisma.task.findMany({ where: { ownerId: alice.id }, orderBy: { id: 'asc' } });
+  const writes = () => [
+    CREATE,
+    `mutation { updateTask(id: "${aliceTaskId}", input: { title: "pwned", completed: true }) { id } }`,
+    `mutation { deleteTask(id: "${aliceTaskId}") }`,
+  ];
+
+  beforeAll(async () => {
+    const task = await harness.prisma.task.create({ data: { title: 'Alice task hostile tokens aim at', ownerId: alice.id } });
+    aliceTaskId = Buffer.from(`Task:${task.id}`).toString('base64');
+  });
+
+  // Each mints a token claiming to be alice; none may create, change or delete anything of hers.
+  const hostileTokens: Record<string, () => Promise<string>> = {
+    'bob\'s token with sub swapped to alice': async () => withTamperedPayload(bob.token, { sub: alice.id }),
+    'alg none': async () => unsignedToken(alice.id, 'none'),
+    'HS512 with the right secret': () => mintToken(alice.id, { alg: 'HS512' }),
+    'HS256 signed with the Ed25519 public key (PEM)': async () => forge({ alg: 'HS256', typ: 'JWT' }, new TextEncoder().encode(await exportSPKI(attackerKeys.publicKey))),
+    'the attacker\'s key embedded as jwk': () => forge({ alg: 'EdDSA', jwk: attackerKeys.publicJwk }, attackerKeys.privateKey),
+    'an expired token': () => mintToken(alice.id, { claims: { iat: now() - 3600, exp: now() - 60 } }),
+    'a token from another issuer': () => mintToken(alice.id, { claims: { iss: 'https://evil.example' } }),
+  };
+  for (const [attack, hostileToken] of Object.entries(hostileTokens)) {
+    it(`${attack}: createTask, updateTask and deleteTask answer 401 UNAUTHENTICATED and alice's tasks are unchanged`, async () => {
+      const token = await hostileToken();
+      const before = await aliceTasks();
+      for (const mutation of writes()) await expectUnauthenticated(await bearer(token, mutation));
+      expect(await aliceTasks()).toEqual(before);
+    });
+  }
+  it('the same writes with alice\'s own token do go through (control: the refusals above came from the token)', async () => {
+    const before = await aliceTasks();
+    for (const mutation of writes()) {
+      const response = await bearer(alice.token, mutation);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    }
+    const after = await aliceTasks();
+    expect(after.map((task) => task.title)).toContain('written with a hostile token');
+    expect(after.map((task) => task.title)).not.toContain('Alice task hostile tokens aim at');
+    expect(after).toHaveLength(before.length); // one created, one deleted
   });
 });
 
