@@ -45,7 +45,7 @@ export interface ApiConfig {
   port: number;
   database: DatabaseTarget;
   databasePoolSize: number;
-  /** Run every request's queries as the non-owner role `taskgate_api` under row-level security. */
+  /** DATABASE_RLS: run every request's queries as the non-owner role `taskgate_api` under row-level security. */
   databaseRowLevelSecurity: boolean;
   jwt: JwtSettings;
   graphiql: boolean;
@@ -70,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: read('API_PORT', (raw) => integer(raw, 4000, 0, 65535), 4000),
     database: read('DATABASE_URL', () => resolveDatabaseTarget(env), { url: '', embedded: true }),
     databasePoolSize: read('DATABASE_POOL_SIZE', (raw) => integer(raw, 10, 1, 200), 10),
-    databaseRowLevelSecurity: read('DATABASE_RLS', parseOnOff, true),
+    databaseRowLevelSecurity: read('DATABASE_RLS', parseOnOff, false),
     jwt: readJwtSettings(read),
     graphiql: read('GRAPHIQL', (raw) => boolean(raw, graphiqlByDefault), graphiqlByDefault),
     logLevel: read('LOG_LEVEL', parseLogLevel, 'info'),
@@ -108,9 +108,12 @@ function parseJwksUrl(raw: string | undefined): URL {
   return httpUrl(raw, '');
 }
 
-/** DATABASE_RLS: on (default) or off. */
+/**
+ * DATABASE_RLS: on or off (default). Off by default because it costs more than the 15 % of throughput
+ * the project allows an always-on feature (docs/decisions/0005-row-level-security.md, docs/benchmarks.md).
+ */
 function parseOnOff(raw: string | undefined): boolean {
-  const value = nonEmpty(raw)?.toLowerCase() ?? 'on';
+  const value = nonEmpty(raw)?.toLowerCase() ?? 'off';
   if (value === 'on') return true;
   if (value === 'off') return false;
   throw new Error(`must be on or off, got "${value}"`);

@@ -7,7 +7,7 @@ export { createPrismaClient, type DatabaseOptions } from '@taskgate/prisma/conne
 
 /**
  * Gives the client for one request made by a user (null: no verified caller). With row-level
- * security (DATABASE_RLS=on, the default) its queries see and change only that user's rows whatever
+ * security (DATABASE_RLS=on) its queries see and change only that user's rows whatever
  * their WHERE says; off, it is the shared client and only the resolvers' own filters apply.
  */
 export function requestDatabaseClients(prisma: PrismaClient, rowLevelSecurity: boolean): (userId: string | null) => PrismaClient {

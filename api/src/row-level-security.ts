@@ -17,6 +17,18 @@ export const API_DATABASE_ROLE = 'taskgate_api';
 
 type TransactionOptions = Parameters<PrismaClient['$transaction']>[1];
 type InteractiveTransaction = (client: Prisma.TransactionClient) => Promise<unknown>;
+/** The part of an extension's internal parameters this file reads. */
+interface InternalParams {
+  transaction?: unknown;
+  dataPath?: string[];
+}
+type ModelDelegate = Record<string, (args: unknown) => Promise<unknown>>;
+
+/** `task.findMany(args)` on `client`, from the model and operation names $allOperations reports. */
+function runOnDelegate(client: Prisma.TransactionClient, model: string, operation: string, args: unknown): Promise<unknown> {
+  const delegate = (client as unknown as Record<string, ModelDelegate>)[model.charAt(0).toLowerCase() + model.slice(1)];
+  return delegate![operation]!(args);
+}
 
 /**
  * The client a request's resolvers use: `prisma`'s queries, run as `taskgate_api` on behalf of
@@ -45,12 +57,25 @@ export function withRowLevelSecurity(prisma: PrismaClient, userId: string | null
     query: {
       // Every model operation and raw query ($queryRaw, $executeRaw and their Unsafe forms).
       async $allOperations(operation) {
-        const { args, query } = operation;
+        const { model, args, query } = operation;
+        // `__internalParams` is not in Prisma's public types; Prisma's own
+        // @prisma/extension-read-replicas reads it the same way (prisma/orm#20789).
+        const { transaction, dataPath } = (operation as unknown as { __internalParams: InternalParams }).__internalParams;
         // Only this client's own $transaction (above) puts its operations in a transaction, and it
-        // has already acted as the caller. `__internalParams` is not in Prisma's public types;
-        // Prisma's own @prisma/extension-read-replicas reads it the same way (prisma/orm#20789).
-        const { transaction } = (operation as unknown as { __internalParams: { transaction?: unknown } }).__internalParams;
+        // has already acted as the caller.
         if (transaction) return query(args);
+        // A model operation runs in an interactive transaction, re-issued on its delegate: Prisma
+        // caches its compiled plan there. In a batch behind a raw statement it would be compiled
+        // anew on every call (the batch plan cache skips batches that start with a raw query),
+        // which costs more than the transaction itself. A fluent call (`findUnique().tasks()`)
+        // cannot be re-issued on a delegate without its data path; it and raw queries take the
+        // batch, where raw statements need no compiling.
+        if (model !== undefined && !dataPath?.length) {
+          return prisma.$transaction(async (transactionClient) => {
+            await actAsCaller(transactionClient);
+            return runOnDelegate(transactionClient, model, operation.operation, args);
+          });
+        }
         const [, result] = await prisma.$transaction([actAsCaller(prisma), query(args)]);
         return result;
       },

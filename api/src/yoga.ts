@@ -25,7 +25,7 @@ export interface ApiOptions {
   /** Structured logger (main.ts makes it from LOG_LEVEL); without one, `logging: false` silences it. */
   logger?: Logger;
   logging?: boolean;
-  /** DATABASE_RLS: each request's queries run under row-level security as the caller. Default on. */
+  /** DATABASE_RLS: each request's queries run under row-level security as the caller. Default off. */
   rowLevelSecurity?: boolean;
   /** WEB_ORIGIN: the only origin whose pages may call the API (CORS). */
   webOrigin?: string;
@@ -36,7 +36,7 @@ export type Api = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 export function createApi(options: ApiOptions): Api {
   const { prisma } = options;
   const logger = options.logger ?? createLogger({ level: options.logging === false ? 'silent' : 'info' });
-  const databaseClientFor = requestDatabaseClients(prisma, options.rowLevelSecurity ?? true);
+  const databaseClientFor = requestDatabaseClients(prisma, options.rowLevelSecurity ?? false);
   const authentication = useBearerAuthentication({
     // A client sends the same token until it expires: check its signature once, not per request.
     verify: withVerificationCache(createAccessTokenVerifier(options.jwt)),

@@ -201,7 +201,7 @@ describe('through the API: a resolver that forgot the owner filter', () => {
     },
   }) as unknown as PrismaClient;
   // Not closed: they share `base`, which the main harness disconnects.
-  const guarded = createHarness({ prisma: forgetful });
+  const guarded = createHarness({ prisma: forgetful, rowLevelSecurity: true });
   const unguarded = createHarness({ prisma: forgetful, rowLevelSecurity: false });
 
   it('tasks lists only B\'s own tasks', async () => {
@@ -246,8 +246,9 @@ describe('through the API: a resolver that forgot the owner filter', () => {
 
 describe('DATABASE_RLS', () => {
   const env = { JWT_SECRET: 'a-real-random-secret-of-more-than-32-bytes-0123456789' };
-  it('is on by default, off only when asked, and anything else stops the boot', () => {
-    expect(loadConfig(env).databaseRowLevelSecurity).toBe(true);
+  it('is off by default, on only when asked, and anything else stops the boot', () => {
+    expect(loadConfig(env).databaseRowLevelSecurity).toBe(false);
+    expect(loadConfig({ ...env, DATABASE_RLS: 'off' }).databaseRowLevelSecurity).toBe(false);
     expect(loadConfig({ ...env, DATABASE_RLS: 'on' }).databaseRowLevelSecurity).toBe(true);
     expect(loadConfig({ ...env, DATABASE_RLS: 'OFF' }).databaseRowLevelSecurity).toBe(false);
     expect(() => loadConfig({ ...env, DATABASE_RLS: 'maybe' })).toThrow(/DATABASE_RLS: must be on or off/);

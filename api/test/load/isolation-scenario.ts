@@ -18,6 +18,8 @@ export interface IsolationScenarioOptions {
   users: number;
   /** The API's connection pool, as DATABASE_POOL_SIZE sets it (default 10). */
   poolSize?: number;
+  /** DATABASE_RLS (default off, as in production). */
+  rowLevelSecurity?: boolean;
   seed?: number;
 }
 
@@ -34,7 +36,7 @@ export interface IsolationScenarioResult extends Omit<WorkloadReport, 'ledgers'>
 
 export async function runIsolationScenario(options: IsolationScenarioOptions): Promise<IsolationScenarioResult> {
   const prisma = createPrismaClient({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 });
-  const api = createApi({ prisma, jwt: testJwtSettings, graphiql: false, logging: false });
+  const api = createApi({ prisma, jwt: testJwtSettings, graphiql: false, logging: false, rowLevelSecurity: options.rowLevelSecurity ?? false });
   const server = await listen(api);
   try {
     const users = await createLoadUsers(prisma, options.users);

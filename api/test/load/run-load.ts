@@ -2,7 +2,7 @@
 // database on TEST_DATABASE_URL / DATABASE_URL's PostgreSQL server when set (dropped afterwards),
 // otherwise an in-memory embedded PGlite — printing a summary. Exits 1 when any check failed.
 //   LOAD_DURATION (60s: "<n>s", "<n>m" or milliseconds), LOAD_USERS (100), LOAD_SEED (random),
-//   LOAD_POOL_SIZE (10, the API's DATABASE_POOL_SIZE default)
+//   LOAD_POOL_SIZE (10, the API's DATABASE_POOL_SIZE default), LOAD_RLS (off | on: DATABASE_RLS)
 import { createTestDatabase } from '../../../test/test-database.ts';
 import { formatScenarioSummary, runIsolationScenario } from './isolation-scenario.ts';
 
@@ -26,12 +26,13 @@ const durationMs = parseDuration(process.env.LOAD_DURATION, 60_000);
 const users = parseCount('LOAD_USERS', 100);
 const poolSize = parseCount('LOAD_POOL_SIZE', 10);
 const seed = process.env.LOAD_SEED ? parseCount('LOAD_SEED', 1) : undefined;
+const rowLevelSecurity = (process.env.LOAD_RLS ?? 'off').trim().toLowerCase() === 'on';
 
 const database = await createTestDatabase();
-console.log(`load: ${users} users for ${durationMs / 1000} s on ${database.description} (API pool ${poolSize})`);
+console.log(`load: ${users} users for ${durationMs / 1000} s on ${database.description} (API pool ${poolSize}, DATABASE_RLS=${rowLevelSecurity ? 'on' : 'off'})`);
 let passed = false;
 try {
-  const result = await runIsolationScenario({ databaseUrl: database.url, durationMs, users, poolSize, seed });
+  const result = await runIsolationScenario({ databaseUrl: database.url, durationMs, users, poolSize, seed, rowLevelSecurity });
   console.log(formatScenarioSummary(result, database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'));
   passed = result.passed;
 } finally {
