@@ -69,3 +69,28 @@ async function settle(scenario: Scenario, origin: string): Promise<void> {
     body: typeof request?.body === 'string' ? request.body : undefined,
   }).then((response) => response.arrayBuffer());
 }
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Several rounds of one scenario as one result: the median of each rate and latency, summed counts. */
+export function medianOf(rounds: LoadResult[]): LoadResult {
+  const cpu = rounds.map((round) => round.serverCpuMsPerRequest).filter((value): value is number => value !== undefined);
+  return {
+    connections: rounds[0]!.connections,
+    requestsPerSecond: median(rounds.map((round) => round.requestsPerSecond)),
+    latencyP50Ms: median(rounds.map((round) => round.latencyP50Ms)),
+    latencyP99Ms: median(rounds.map((round) => round.latencyP99Ms)),
+    requests: rounds.reduce((sum, round) => sum + round.requests, 0),
+    failures: rounds.reduce((sum, round) => sum + round.failures, 0),
+    ...(cpu.length === rounds.length ? { serverCpuMsPerRequest: median(cpu) } : {}),
+  };
+}
+
+/** The median over rounds of a ratio taken within each round: drift in machine speed cancels out. */
+export function pairedRatio(numerators: number[], denominators: number[]): number {
+  return median(numerators.map((value, round) => value / denominators[round]!));
+}

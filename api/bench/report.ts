@@ -1,6 +1,6 @@
 // The benchmark's results as Markdown: printed to the terminal and written to docs/benchmarks.md.
 import { cpus, totalmem, release } from 'node:os';
-import type { LoadResult } from './load.ts';
+import { pairedRatio, type LoadResult } from './load.ts';
 import type { Scenario } from './scenarios.ts';
 import type { StatementCount } from './sql-statements.ts';
 
@@ -10,6 +10,7 @@ export interface BenchReport {
   databaseKind: 'postgresql' | 'pglite';
   settings: {
     durationSeconds: number;
+    rounds: number;
     warmupSeconds: number;
     connections: number;
     latencyConnections: number;
@@ -17,14 +18,16 @@ export interface BenchReport {
     tasksPerUser: number;
     logLevel: string;
     poolSize: string;
-    rowLevelSecurity: boolean;
   };
-  results: { scenario: Scenario; throughput: LoadResult; latency: LoadResult }[];
+  /** `throughput` and `latency` are medians over `rounds`. */
+  results: { scenario: Scenario; throughput: LoadResult; latency: LoadResult; rounds: { throughput: LoadResult[]; latency: LoadResult[] } }[];
+  /** DATABASE_RLS=off (the default), and on. */
   statements: StatementCount[];
+  statementsRls: StatementCount[];
   writeFailures: number;
 }
 
-export const TARGETS = { authOverheadRatio: 0.95, tasksToCeilingRatio: 0.5, tasksP99AtLatencyConnectionsMs: 25 };
+export const TARGETS = { authOverheadRatio: 0.95, tasksToCeilingRatio: 0.5, tasksP99AtLatencyConnectionsMs: 25, rowLevelSecurityCostForDefaultOn: 0.15 };
 
 export interface Ratios {
   authOverhead: number;
@@ -33,20 +36,28 @@ export interface Ratios {
   tasksToCeiling: number;
   tasksToCeilingByCpu?: number;
   tasksP99Ms: number;
+  /** 1 − tasks page req/s with DATABASE_RLS=on ÷ off. */
+  rowLevelSecurityCost: number;
   statementsConstant: boolean;
 }
 
+/** Each ratio is taken within every round and the median kept (see run.ts). */
 export function ratiosOf(report: BenchReport): Ratios {
   const by = (key: Scenario['key']) => report.results.find((result) => result.scenario.key === key)!;
-  const [verifiedCpu, bypassedCpu] = [by('me').throughput.serverCpuMsPerRequest, by('meBypass').throughput.serverCpuMsPerRequest];
-  const [tasksCpu, helloCpu] = [by('tasks').throughput.serverCpuMsPerRequest, by('hello').throughput.serverCpuMsPerRequest];
+  const rates = (key: Scenario['key']) => by(key).rounds.throughput.map((round) => round.requestsPerSecond);
+  const cpus = (key: Scenario['key']) => {
+    const values = by(key).rounds.throughput.map((round) => round.serverCpuMsPerRequest);
+    return values.every((value): value is number => value !== undefined && value > 0) ? values : undefined;
+  };
+  const [verifiedCpu, bypassedCpu, tasksCpu, helloCpu] = [cpus('me'), cpus('meBypass'), cpus('tasks'), cpus('hello')];
   return {
-    authOverhead: by('me').throughput.requestsPerSecond / by('meBypass').throughput.requestsPerSecond,
-    ...(verifiedCpu && bypassedCpu ? { authOverheadByCpu: bypassedCpu / verifiedCpu } : {}),
-    ...(tasksCpu && helloCpu ? { tasksToCeilingByCpu: helloCpu / tasksCpu } : {}),
-    tasksToCeiling: by('tasks').throughput.requestsPerSecond / by('hello').throughput.requestsPerSecond,
+    authOverhead: pairedRatio(rates('me'), rates('meBypass')),
+    ...(verifiedCpu && bypassedCpu ? { authOverheadByCpu: pairedRatio(bypassedCpu, verifiedCpu) } : {}),
+    tasksToCeiling: pairedRatio(rates('tasks'), rates('hello')),
+    ...(tasksCpu && helloCpu ? { tasksToCeilingByCpu: pairedRatio(helloCpu, tasksCpu) } : {}),
     tasksP99Ms: by('tasks').latency.latencyP99Ms,
-    statementsConstant: new Set(report.statements.map((count) => count.total)).size === 1,
+    rowLevelSecurityCost: 1 - pairedRatio(rates('tasksRls'), rates('tasks')),
+    statementsConstant: [report.statements, report.statementsRls].every((counts) => new Set(counts.map((count) => count.total)).size === 1),
   };
 }
 
@@ -75,9 +86,9 @@ ${onPglite}
 | Node.js | ${process.version} |
 | database | ${report.database} |
 | load | autocannon in the benchmark process; each server in its own Node process on the same machine |
-| runs | ${settings.durationSeconds} s each (after a ${settings.warmupSeconds} s warm-up pass per scenario, and 1 s at the run's own connection count); throughput at ${settings.connections} connections, latency also at ${settings.latencyConnections} |
+| runs | ${settings.rounds} rounds, each scenario in turn (another first each round), ${settings.durationSeconds} s per run after a ${settings.warmupSeconds} s warm-up pass per scenario and 1 s at the run's own connection count; throughput at ${settings.connections} connections, latency also at ${settings.latencyConnections}; figures are medians over the rounds, ratios medians of the ratios within each round |
 | data | ${settings.users} users × ${settings.tasksPerUser} tasks; every connection uses its own user's token |
-| API | \`api/src/main.ts\` as in production (\`NODE_ENV=production\`), \`LOG_LEVEL=${settings.logLevel}\` (lines written to /dev/null), \`DATABASE_POOL_SIZE=${settings.poolSize}\`, row-level security ${settings.rowLevelSecurity ? 'on' : '**off**'} |
+| API | \`api/src/main.ts\` as in production (\`NODE_ENV=production\`), \`LOG_LEVEL=${settings.logLevel}\` (lines written to /dev/null), \`DATABASE_POOL_SIZE=${settings.poolSize}\`, \`DATABASE_RLS=off\` (the default) except where a scenario says on |
 
 ## Throughput and latency
 
@@ -92,19 +103,24 @@ ${report.writeFailures > 0 ? `Write requests answered with GraphQL errors: ${rep
 | auth overhead: \`me\` verified ÷ \`me\` bypassed (req/s @${settings.connections}) | ${fixed(ratios.authOverhead, 3)} | ≥ ${TARGETS.authOverheadRatio} | ${mark(ratios.authOverhead >= TARGETS.authOverheadRatio)} |
 ${ratios.authOverheadByCpu !== undefined ? `| the same from server CPU per request (bypassed ÷ verified) | ${fixed(ratios.authOverheadByCpu, 3)} | ≥ ${TARGETS.authOverheadRatio} | ${mark(ratios.authOverheadByCpu >= TARGETS.authOverheadRatio)} |\n` : ''}| \`tasks\` page ÷ bare Yoga ceiling (req/s @${settings.connections}) | ${fixed(ratios.tasksToCeiling, 3)} | ≥ ${TARGETS.tasksToCeilingRatio} | ${mark(ratios.tasksToCeiling >= TARGETS.tasksToCeilingRatio)} |
 ${ratios.tasksToCeilingByCpu !== undefined ? `| the same from server CPU per request (ceiling ÷ \`tasks\`) | ${fixed(ratios.tasksToCeilingByCpu, 3)} | ≥ ${TARGETS.tasksToCeilingRatio} | ${mark(ratios.tasksToCeilingByCpu >= TARGETS.tasksToCeilingRatio)} |\n` : ''}| \`tasks\` p99 latency @${settings.latencyConnections} connections | ${ratios.tasksP99Ms} ms | ≤ ${TARGETS.tasksP99AtLatencyConnectionsMs} ms | ${mark(ratios.tasksP99Ms <= TARGETS.tasksP99AtLatencyConnectionsMs)} |
-| SQL statements per \`tasks\` page, sizes ${report.statements.map((count) => count.pageSize).join(' / ')} | ${report.statements.map((count) => count.total).join(' / ')} | constant | ${mark(ratios.statementsConstant)} |
+| SQL statements per \`tasks\` page, sizes ${report.statements.map((count) => count.pageSize).join(' / ')}: \`DATABASE_RLS=off\`; on | ${report.statements.map((count) => count.total).join(' / ')}; ${report.statementsRls.map((count) => count.total).join(' / ')} | constant | ${mark(ratios.statementsConstant)} |
+| row-level security's cost: 1 − \`tasks\` req/s with \`DATABASE_RLS=on\` ÷ off (@${settings.connections}) | ${fixed(100 * ratios.rowLevelSecurityCost, 1)} % | ≤ ${100 * TARGETS.rowLevelSecurityCostForDefaultOn} % to be on by default | ${ratios.rowLevelSecurityCost <= TARGETS.rowLevelSecurityCostForDefaultOn ? 'within: may be on by default' : '**over**: off by default, a documented switch'} |
 
 ## SQL statements per \`tasks\` page
 
 From Prisma's query events, for \`${'tasks(first: N) { edges { node { id title completed owner { email } } } }'}\`:
 
-| page size | statements | of which read or write rows |
-|---:|---:|---:|
-${report.statements.map((count) => `| ${count.pageSize} | ${count.total} | ${count.data} |`).join('\n')}
+| page size | statements (\`DATABASE_RLS=off\`) | of which read or write rows | statements (\`DATABASE_RLS=on\`) | of which read or write rows |
+|---:|---:|---:|---:|---:|
+${report.statements.map((count, index) => `| ${count.pageSize} | ${count.total} | ${count.data} | ${report.statementsRls[index]?.total} | ${report.statementsRls[index]?.data} |`).join('\n')}
 
-Statements for a page of ${report.statements[1]?.pageSize ?? 20}:
+Statements for a page of ${report.statements[1]?.pageSize ?? 20}, \`DATABASE_RLS=off\`:
 
-${(report.statements[1]?.statements ?? []).map((sql) => `- \`${sql.replace(/\s+/g, ' ').replace(/`/g, "'").slice(0, 220)}\``).join('\n')}
+${listStatements(report.statements[1])}
+
+The same with \`DATABASE_RLS=on\` (Prisma does not log the \`BEGIN\`):
+
+${listStatements(report.statementsRls[1])}
 
 "Server CPU ms/request" is the user + system CPU time of the server process during the run (from
 \`/proc\`) divided by the requests it served; PostgreSQL's own CPU is not in it. It does not depend on how
@@ -115,4 +131,8 @@ machine with the load generator on it. "Verification bypassed" is the same API p
 verifier replaced, at module load, by one that reads \`sub\` without checking the signature
 (\`api/bench/verification-bypass/\`); nothing in \`api/src\` can switch verification off.
 `;
+}
+
+function listStatements(count: StatementCount | undefined): string {
+  return (count?.statements ?? []).map((sql) => `- \`${sql.replace(/\s+/g, ' ').replace(/`/g, "'").slice(0, 220)}\``).join('\n');
 }

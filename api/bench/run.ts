@@ -1,9 +1,13 @@
 // `pnpm bench`: seeds a fresh database, starts the API (as production runs it), the same API with
-// token verification bypassed and a bare Yoga server, each in its own process, drives them with
-// autocannon side by side, counts SQL statements per page, and writes docs/benchmarks.md.
-// Settings (env): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (100),
-// BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER (50), BENCH_LOG_LEVEL
-// (info), BENCH_OUTPUT (docs/benchmarks.md), BENCH_CPU_PROF=1 (write CPU profiles of the API).
+// token verification bypassed, the API with DATABASE_RLS=on and a bare Yoga server, each in its own
+// process, drives them with autocannon side by side, counts SQL statements per page, and writes
+// docs/benchmarks.md. Scenarios take turns in rounds (each round in another order) and every figure
+// is the median over rounds; ratios are taken within a round first, so a machine whose speed drifts
+// (a shared VM) slows both sides of a ratio alike.
+// Settings (env): BENCH_ROUNDS (3), BENCH_DURATION (s per run, default 5), BENCH_WARMUP (s, 3),
+// BENCH_CONNECTIONS (100), BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER
+// (50), BENCH_LOG_LEVEL (info), BENCH_OUTPUT (docs/benchmarks.md), BENCH_CPU_PROF=1 (write CPU
+// profiles of the API).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -11,7 +15,7 @@ import { freePort } from '../../test/test-database.ts';
 import { loadConfig } from '../src/config.ts';
 import { createPrismaClient } from '../src/db.ts';
 import { openBenchDatabase } from './database.ts';
-import { runLoad, type LoadSettings } from './load.ts';
+import { medianOf, runLoad, type LoadResult, type LoadSettings } from './load.ts';
 import { preflight } from './preflight.ts';
 import { largestProfile, summarizeProfile } from './profile-summary.ts';
 import { killAllChildren, REPO_ROOT, startServer, type ChildServer } from './processes.ts';
@@ -30,7 +34,8 @@ function setting(name: string, fallback: number, min: number, max: number): numb
 
 const warmupSeconds = setting('BENCH_WARMUP', 3, 0, 600);
 // Every measured run starts with a second at its own connection count, after the warm-up pass below.
-const load: LoadSettings = { durationSeconds: setting('BENCH_DURATION', 10, 1, 3600), warmupSeconds: Math.min(1, warmupSeconds) };
+const load: LoadSettings = { durationSeconds: setting('BENCH_DURATION', 5, 1, 3600), warmupSeconds: Math.min(1, warmupSeconds) };
+const rounds = setting('BENCH_ROUNDS', 3, 1, 100);
 const connections = setting('BENCH_CONNECTIONS', 100, 1, 10_000);
 const latencyConnections = setting('BENCH_LATENCY_CONNECTIONS', 10, 1, 10_000);
 const userCount = setting('BENCH_USERS', 100, 1, 100_000);
@@ -69,6 +74,8 @@ try {
     JWT_SECRET: signing.secret,
     JWT_ISSUER: signing.issuer,
     JWT_AUDIENCE: signing.audience,
+    // The default; the `apiRls` process below turns it on.
+    DATABASE_RLS: 'off',
     GRAPHIQL: 'false',
     LOG_LEVEL: logLevel,
     API_HOST: '127.0.0.1',
@@ -82,7 +89,7 @@ try {
 
   const mainEntry = join(REPO_ROOT, 'api/src/main.ts');
   const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const [ceiling, api, bypass] = await Promise.all([
+  const [ceiling, api, bypass, apiRls] = await Promise.all([
     freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
     freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: profiling })),
     freePort().then((port) =>
@@ -94,13 +101,17 @@ try {
         imports: [join(REPO_ROOT, 'api/bench/verification-bypass/register.mjs')],
       }),
     ),
+    freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) } })),
   ]);
-  const servers: Record<ServerName, ChildServer> = { ceiling, api, bypass };
-  for (const server of [ceiling, api, bypass]) cleanups.push(server.stop);
+  const servers: Record<ServerName, ChildServer> = { ceiling, api, bypass, apiRls };
+  for (const server of Object.values(servers)) cleanups.push(server.stop);
 
-  await preflight({ ceiling: ceiling.origin, api: api.origin, bypass: bypass.origin }, signing, data.users[0]!);
-  const statements = await countStatementsPerPage(config, data.pageCountUser);
-  console.log(`SQL statements per tasks page (first: ${statements.map((count) => count.pageSize).join(', ')}): ${statements.map((count) => count.total).join(', ')}`);
+  await preflight({ ceiling: ceiling.origin, api: api.origin, bypass: bypass.origin, apiRls: apiRls.origin }, signing, data.users[0]!);
+  const statements = await countStatementsPerPage(config, data.pageCountUser, false);
+  const statementsRls = await countStatementsPerPage(config, data.pageCountUser, true);
+  for (const [mode, counts] of [['off', statements], ['on', statementsRls]] as const) {
+    console.log(`SQL statements per tasks page (first: ${counts.map((count) => count.pageSize).join(', ')}), DATABASE_RLS=${mode}: ${counts.map((count) => count.total).join(', ')}`);
+  }
 
   // Warm-up pass: JIT, connection pools, Prisma's query compiler and PostgreSQL's caches in every
   // process, so the first scenario measured is not the one that pays for a cold start.
@@ -111,27 +122,39 @@ try {
     }
   }
 
-  const results: BenchReport['results'] = [];
-  for (const scenario of scenarios(data.users)) {
-    const server = servers[scenario.server];
-    const throughput = await runLoad(scenario, server, connections, load);
-    const latency = await runLoad(scenario, server, latencyConnections, load);
-    results.push({ scenario, throughput, latency });
-    console.log(
-      `${scenario.title.padEnd(34)} ${throughput.requestsPerSecond.toFixed(0).padStart(6)} req/s @${connections} (p50 ${throughput.latencyP50Ms} ms, p99 ${throughput.latencyP99Ms} ms)` +
-        `  ${latency.requestsPerSecond.toFixed(0).padStart(6)} req/s @${latencyConnections} (p50 ${latency.latencyP50Ms} ms, p99 ${latency.latencyP99Ms} ms)` +
-        (throughput.serverCpuMsPerRequest !== undefined ? `  server CPU ${throughput.serverCpuMsPerRequest.toFixed(2)} ms/request` : '') +
-        (throughput.failures + latency.failures > 0 ? `  FAILED REQUESTS: ${throughput.failures + latency.failures}` : ''),
-    );
+  const all = scenarios(data.users);
+  const measured = all.map(() => ({ throughput: [] as LoadResult[], latency: [] as LoadResult[] }));
+  for (let round = 0; round < rounds; round++) {
+    console.log(`round ${round + 1} of ${rounds}`);
+    // Each round starts at another scenario, so none is always measured first or last.
+    for (let step = 0; step < all.length; step++) {
+      const index = (round + step) % all.length;
+      const scenario = all[index]!;
+      const server = servers[scenario.server];
+      const throughput = await runLoad(scenario, server, connections, load);
+      const latency = await runLoad(scenario, server, latencyConnections, load);
+      measured[index]!.throughput.push(throughput);
+      measured[index]!.latency.push(latency);
+      console.log(`  ${scenario.title.padEnd(50)} ${describeRun(throughput)}  ${describeRun(latency)}`);
+    }
   }
+  const results: BenchReport['results'] = all.map((scenario, index) => ({
+    scenario,
+    throughput: medianOf(measured[index]!.throughput),
+    latency: medianOf(measured[index]!.latency),
+    rounds: measured[index]!,
+  }));
+  console.log(`medians over ${rounds} rounds:`);
+  for (const { scenario, throughput, latency } of results) console.log(`  ${scenario.title.padEnd(50)} ${describeRun(throughput)}  ${describeRun(latency)}`);
 
   const report: BenchReport = {
     date: new Date(),
     database: database.description,
     databaseKind: database.kind,
-    settings: { ...load, warmupSeconds, connections, latencyConnections, users: userCount, tasksPerUser, logLevel, poolSize, rowLevelSecurity: config.databaseRowLevelSecurity },
+    settings: { ...load, rounds, warmupSeconds, connections, latencyConnections, users: userCount, tasksPerUser, logLevel, poolSize },
     results,
     statements,
+    statementsRls,
     writeFailures: writeFailures.graphqlErrors,
   };
   const markdown = renderMarkdown(report);
@@ -140,6 +163,7 @@ try {
 
   const ratios = ratiosOf(report);
   console.log(`\nauth overhead ratio ${ratios.authOverhead.toFixed(3)} (target ≥ 0.95; by server CPU per request ${ratios.authOverheadByCpu?.toFixed(3) ?? 'n/a'}); tasks ÷ ceiling ${ratios.tasksToCeiling.toFixed(3)} (≥ 0.5); tasks p99 @${latencyConnections} ${ratios.tasksP99Ms} ms (≤ 25)`);
+  console.log(`row-level security costs ${(100 * ratios.rowLevelSecurityCost).toFixed(1)} % of the tasks page's throughput (budget for on-by-default: 15 %)`);
   console.log(`${relative(REPO_ROOT, output)} written (${database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'}); ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await cleanUp();
   const profile = profileDir ? largestProfile(profileDir) : undefined;
@@ -153,4 +177,10 @@ try {
   killAllChildren();
   await cleanUp();
   process.exitCode = 1;
+}
+
+function describeRun(result: LoadResult): string {
+  return `${result.requestsPerSecond.toFixed(0).padStart(6)} req/s @${result.connections} (p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms)` +
+    (result.serverCpuMsPerRequest !== undefined ? ` CPU ${result.serverCpuMsPerRequest.toFixed(2)} ms/req` : '') +
+    (result.failures > 0 ? `  FAILED REQUESTS: ${result.failures}` : '');
 }

@@ -3,10 +3,10 @@
 import type { Request as LoadRequest } from 'autocannon';
 import type { BenchUser } from './seed.ts';
 
-export type ServerName = 'ceiling' | 'api' | 'bypass';
+export type ServerName = 'ceiling' | 'api' | 'bypass' | 'apiRls';
 
 export interface Scenario {
-  key: 'hello' | 'me' | 'meBypass' | 'tasks' | 'writes';
+  key: 'hello' | 'me' | 'meBypass' | 'tasks' | 'tasksRls' | 'writes';
   title: string;
   server: ServerName;
   /** What one connection sends, in a loop; `connection` numbers connections from 0. */
@@ -45,6 +45,7 @@ function post(body: unknown, token?: string): LoadRequest {
 
 export function scenarios(users: BenchUser[]): Scenario[] {
   const userFor = (connection: number) => users[connection % users.length]!;
+  const tasksPage = (connection: number) => [post({ query: QUERIES.tasks, operationName: 'TasksPage', variables: { first: 20 } }, userFor(connection).token)];
   return [
     {
       key: 'hello',
@@ -68,7 +69,13 @@ export function scenarios(users: BenchUser[]): Scenario[] {
       key: 'tasks',
       title: '`tasks(first: 20)` with owners',
       server: 'api',
-      requestsFor: (connection) => [post({ query: QUERIES.tasks, operationName: 'TasksPage', variables: { first: 20 } }, userFor(connection).token)],
+      requestsFor: tasksPage,
+    },
+    {
+      key: 'tasksRls',
+      title: '`tasks(first: 20)` with owners, `DATABASE_RLS=on`',
+      server: 'apiRls',
+      requestsFor: tasksPage,
     },
     {
       key: 'writes',

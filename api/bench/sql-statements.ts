@@ -20,14 +20,14 @@ export interface StatementCount {
 
 const isControlStatement = (sql: string) => /^(BEGIN|COMMIT|ROLLBACK|SET|RESET)\b/i.test(sql.trim()) || sql.includes('set_config(');
 
-export async function countStatementsPerPage(config: ApiConfig, user: BenchUser): Promise<StatementCount[]> {
+export async function countStatementsPerPage(config: ApiConfig, user: BenchUser, rowLevelSecurity: boolean): Promise<StatementCount[]> {
   const statements: string[] = [];
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: config.database.url, max: 2 }),
     log: [{ emit: 'event', level: 'query' }],
   });
   prisma.$on('query', (event) => statements.push(event.query));
-  const api = createApi({ prisma, jwt: config.jwt, graphiql: false, logging: false, rowLevelSecurity: config.databaseRowLevelSecurity });
+  const api = createApi({ prisma, jwt: config.jwt, graphiql: false, logging: false, rowLevelSecurity });
   try {
     const counts: StatementCount[] = [];
     for (const pageSize of PAGE_SIZES) {
