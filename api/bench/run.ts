@@ -4,7 +4,7 @@
 // docs/benchmarks.md. Scenarios take turns in rounds (each round in another order) and every figure
 // is the median over rounds; ratios are taken within a round first, so a machine whose speed drifts
 // (a shared VM) slows both sides of a ratio alike.
-// Settings (env): BENCH_ROUNDS (3), BENCH_DURATION (s per run, default 5), BENCH_WARMUP (s, 3),
+// Settings (env): BENCH_ROUNDS (5), BENCH_DURATION (s per run, default 5), BENCH_WARMUP (s, 3),
 // BENCH_CONNECTIONS (100), BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER
 // (50), BENCH_LOG_LEVEL (info), BENCH_OUTPUT (docs/benchmarks.md), BENCH_CPU_PROF=1 (write CPU
 // profiles of the API).
@@ -35,7 +35,7 @@ function setting(name: string, fallback: number, min: number, max: number): numb
 const warmupSeconds = setting('BENCH_WARMUP', 3, 0, 600);
 // Every measured run starts with a second at its own connection count, after the warm-up pass below.
 const load: LoadSettings = { durationSeconds: setting('BENCH_DURATION', 5, 1, 3600), warmupSeconds: Math.min(1, warmupSeconds) };
-const rounds = setting('BENCH_ROUNDS', 3, 1, 100);
+const rounds = setting('BENCH_ROUNDS', 5, 1, 100);
 const connections = setting('BENCH_CONNECTIONS', 100, 1, 10_000);
 const latencyConnections = setting('BENCH_LATENCY_CONNECTIONS', 10, 1, 10_000);
 const userCount = setting('BENCH_USERS', 100, 1, 100_000);
