@@ -69,6 +69,14 @@ describe('an unfiltered query through the request\'s client', () => {
     expect(users.map((user) => user.id)).toEqual([bob.id]);
   });
 
+  it('a fluent relation call (user.findUnique().tasks()) is confined too, and keeps its result shape', async () => {
+    const own = await requestClient(bob).user.findUnique({ where: { id: bob.id } }).tasks();
+    expect(own?.map((task) => task.id)).toEqual([bobTaskId]);
+    expect(await requestClient(bob).user.findUnique({ where: { id: alice.id } }).tasks()).toBeNull();
+    // Control: the shared client follows the same call to Alice's tasks.
+    expect(await requestClient(bob, false).user.findUnique({ where: { id: alice.id } }).tasks()).toHaveLength(2);
+  });
+
   it('the tables the API never needs are out of reach: session, account, verification, jwks', async () => {
     for (const table of ['session', 'account', 'verification', 'jwks']) {
       await expect(requestClient(bob).$queryRawUnsafe(`SELECT * FROM "${table}"`), table).rejects.toThrow(/permission denied/);
