@@ -45,11 +45,11 @@ export interface Ratios {
 export function ratiosOf(report: BenchReport): Ratios {
   const by = (key: Scenario['key']) => report.results.find((result) => result.scenario.key === key)!;
   const rates = (key: Scenario['key']) => by(key).rounds.throughput.map((round) => round.requestsPerSecond);
-  const cpus = (key: Scenario['key']) => {
+  const cpuTimes = (key: Scenario['key']) => {
     const values = by(key).rounds.throughput.map((round) => round.serverCpuMsPerRequest);
     return values.every((value): value is number => value !== undefined && value > 0) ? values : undefined;
   };
-  const [verifiedCpu, bypassedCpu, tasksCpu, helloCpu] = [cpus('me'), cpus('meBypass'), cpus('tasks'), cpus('hello')];
+  const [verifiedCpu, bypassedCpu, tasksCpu, helloCpu] = [cpuTimes('me'), cpuTimes('meBypass'), cpuTimes('tasks'), cpuTimes('hello')];
   return {
     authOverhead: pairedRatio(rates('me'), rates('meBypass')),
     ...(verifiedCpu && bypassedCpu ? { authOverheadByCpu: pairedRatio(bypassedCpu, verifiedCpu) } : {}),

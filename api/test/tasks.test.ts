@@ -1,10 +1,10 @@
 // The task contract for one user: create, read, update, delete, filter, search, paginate, and the
 // validation that turns client mistakes into BAD_USER_INPUT without touching stored rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type TestUser } from './support/api-harness.ts';
+import { createHarness, ROW_LEVEL_SECURITY_MODES, type TestUser } from './support/api-harness.ts';
 
 // Both modes: the contract must hold with row-level security off (the default) and on.
-describe.each([{ mode: 'off', rowLevelSecurity: false }, { mode: 'on', rowLevelSecurity: true }])('DATABASE_RLS=$mode', ({ rowLevelSecurity }) => {
+describe.each(ROW_LEVEL_SECURITY_MODES)('DATABASE_RLS=$mode', ({ rowLevelSecurity }) => {
   const harness = createHarness({ rowLevelSecurity });
   let carol: TestUser;
 

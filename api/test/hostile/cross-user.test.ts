@@ -2,11 +2,11 @@
 // B learns nothing and changes nothing. Writes are followed by a check that A's rows are exactly as
 // before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type TestUser } from '../support/api-harness.ts';
+import { createHarness, ROW_LEVEL_SECURITY_MODES, type TestUser } from '../support/api-harness.ts';
 
 // Both modes: DATABASE_RLS=off (the default) proves the resolvers and scopes alone keep B out; on, the
 // database's policies stand behind them (api/test/row-level-security.test.ts breaks the first lock).
-describe.each([{ mode: 'off', rowLevelSecurity: false }, { mode: 'on', rowLevelSecurity: true }])('DATABASE_RLS=$mode', ({ rowLevelSecurity }) => {
+describe.each(ROW_LEVEL_SECURITY_MODES)('DATABASE_RLS=$mode', ({ rowLevelSecurity }) => {
   const harness = createHarness({ rowLevelSecurity });
   let alice: TestUser;
   let bob: TestUser;

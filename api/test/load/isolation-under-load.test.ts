@@ -2,11 +2,12 @@
 // seconds of mixed writes and reads over real HTTP, every read checked against the user's own ledger,
 // then the database compared with the union of the ledgers.
 import { describe, expect, inject, it } from 'vitest';
+import { ROW_LEVEL_SECURITY_MODES } from '../support/api-harness.ts';
 import { formatScenarioSummary, runIsolationScenario } from './isolation-scenario.ts';
 
 // Both locks under concurrency: the resolvers' own filters (DATABASE_RLS=off, the default), and with the
 // database's policies behind them, where each operation is its own transaction setting the caller.
-describe.each([{ mode: 'off', rowLevelSecurity: false }, { mode: 'on', rowLevelSecurity: true }])('DATABASE_RLS=$mode', ({ rowLevelSecurity }) => {
+describe.each(ROW_LEVEL_SECURITY_MODES)('DATABASE_RLS=$mode', ({ rowLevelSecurity }) => {
   it('100 concurrent users see only their own tasks, and every acknowledged write is kept', { timeout: 120_000 }, async () => {
     // 3 s, and at least 6 operations per user however busy the machine is (the run then takes longer).
     const result = await runIsolationScenario({ databaseUrl: inject('databaseUrl'), durationMs: 3_000, minOperationsPerUser: 6, users: 100, rowLevelSecurity });

@@ -26,6 +26,12 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** For `describe.each`: a suite that must hold with row-level security off (the default) and on. */
+export const ROW_LEVEL_SECURITY_MODES = [
+  { mode: 'off', rowLevelSecurity: false },
+  { mode: 'on', rowLevelSecurity: true },
+] as const;
+
 export function databaseUrl(): string {
   return inject('databaseUrl');
 }
