@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync } from 'node:fs';
 import { embeddedDatabaseUrl } from './database.ts';
+import { PgliteSessionQueue } from './pglite-session-queue.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -29,6 +30,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     host: options.host ?? '127.0.0.1',
     maxConnections: options.maxConnections ?? 64,
   });
+  useSessionQueue(server, db);
   try {
     await server.start();
   } catch (error) {
@@ -44,4 +46,15 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       await db.close();
     },
   };
+}
+
+/**
+ * Swaps pglite-socket's message queue for one that keeps PGlite's single session with one connection
+ * until its batch and transaction are over (see pglite-session-queue.ts for the upstream bug). The
+ * server hands `queryQueue` to each connection's handler when the connection arrives.
+ */
+function useSessionQueue(server: PGLiteSocketServer, db: PGlite): void {
+  const internals = server as unknown as { queryQueue?: unknown };
+  if (!internals.queryQueue) throw new Error('pglite-socket no longer has a queryQueue: re-check the workaround in pglite-session-queue.ts');
+  internals.queryQueue = new PgliteSessionQueue(db);
 }
