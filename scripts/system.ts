@@ -1,20 +1,41 @@
 // Runs the whole system for `pnpm dev` and `pnpm start`: the embedded database (unless DATABASE_URL
 // is set), migrations, the API and the web tier. Children share this terminal and stop with it.
-//   dev:   API and web server in watch mode; Vite serves the SPA on WEB_PORT and proxies /api to the
-//          web server on WEB_SERVER_PORT.
-//   start: NODE_ENV=production; the web server serves the built SPA (web/dist) on WEB_PORT.
+//   dev:   from the TypeScript sources (tsx, watch mode); Vite serves the SPA on WEB_PORT and proxies
+//          /api to the web server on WEB_SERVER_PORT.
+//   start: NODE_ENV=production, plain `node` on what `pnpm build` emitted (api/dist, web/dist,
+//          prisma/dist); the web server serves the built SPA on WEB_PORT.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { resolveDatabaseTarget, pglitePort } from '../prisma/src/database.ts';
-import { applyMigrations } from '../prisma/src/migrate.ts';
-import { loadLocalEnv } from '../api/src/local-env.ts';
+import { join } from 'node:path';
+import { loadLocalEnv } from '@taskgate/shared/local-env';
+import { workspaceDirectory } from '@taskgate/shared/package-directory';
+import { pglitePort, resolveDatabaseTarget } from '@taskgate/prisma/database';
+import { applyMigrations } from '@taskgate/prisma/migrate';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = workspaceDirectory(import.meta.url) ?? process.cwd();
 const children: ChildProcess[] = [];
 
-export async function runSystem(mode: 'dev' | 'start'): Promise<void> {
-  if (mode === 'start') process.env.NODE_ENV = 'production';
+type Mode = 'dev' | 'start';
+
+/** Each part of the system, from the sources (dev) or from the build (start). */
+const PARTS = {
+  // Not restarted on changes in dev: one process owns the data directory.
+  db: { source: 'prisma/src/cli/serve-embedded.ts', built: 'prisma/dist/src/cli/serve-embedded.js', watch: false },
+  api: { source: 'api/src/main.ts', built: 'api/dist/src/main.js', watch: true },
+  web: { source: 'web/server/main.ts', built: 'web/dist/server/main.js', watch: true },
+} as const;
+type Part = (typeof PARTS)[keyof typeof PARTS];
+
+export async function runSystem(mode: Mode): Promise<void> {
+  if (mode === 'start') {
+    process.env.NODE_ENV = 'production';
+    const missing = [...Object.values(PARTS).map((part) => part.built), 'web/dist/spa/index.html'].filter((file) => !existsSync(join(root, file)));
+    if (missing.length > 0) {
+      console.error(`No build to start (missing ${missing.join(', ')}): run \`pnpm build\` first.`);
+      process.exit(1);
+    }
+  }
   loadLocalEnv();
 
   const database = resolveDatabaseTarget();
@@ -22,30 +43,40 @@ export async function runSystem(mode: 'dev' | 'start'): Promise<void> {
     if (await portOpen(pglitePort())) {
       console.log(`using the embedded database already running on port ${pglitePort()}`);
     } else {
-      run('db', ['tsx', 'prisma/src/cli/serve-embedded.ts']);
+      run(mode, 'db', PARTS.db);
       await waitForPort(pglitePort(), 60_000);
     }
   }
   const { applied } = await applyMigrations(database.url);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
 
-  const tsx = mode === 'dev' ? ['tsx', 'watch', '--clear-screen=false'] : ['tsx'];
-  run('api', [...tsx, 'api/src/main.ts']);
+  run(mode, 'api', PARTS.api);
   const webPort = process.env.WEB_PORT || '3000';
   if (mode === 'dev') {
-    run('web-server', [...tsx, 'web/server/main.ts'], { WEB_PORT: process.env.WEB_SERVER_PORT || '3001' });
-    run('vite', ['vite', '--clearScreen', 'false'], {}, 'web');
+    run(mode, 'web-server', PARTS.web, { WEB_PORT: process.env.WEB_SERVER_PORT || '3001' });
+    spawnChild('vite', join(root, 'web/node_modules/.bin/vite'), ['--clearScreen', 'false'], {}, join(root, 'web'));
   } else {
-    run('web', [...tsx, 'web/server/main.ts']);
+    run(mode, 'web', PARTS.web);
   }
-  console.log(`\n  Taskgate web app: http://localhost:${webPort}\n  GraphQL API + GraphiQL: http://localhost:${process.env.API_PORT || '4000'}/graphql\n`);
+  // The API's own default: GraphiQL in development, off in production unless GRAPHIQL=true.
+  const graphiql = process.env.GRAPHIQL?.trim() ? /^(true|1)$/i.test(process.env.GRAPHIQL.trim()) : mode === 'dev';
+  const api = `http://localhost:${process.env.API_PORT || '4000'}/graphql`;
+  console.log(`\n  Taskgate web app: http://localhost:${webPort}\n  GraphQL API${graphiql ? ' + GraphiQL' : ''}: ${api}\n`);
 }
 
-/** Runs a package binary from `dir` (relative to the repository root), sharing this terminal. */
-function run(name: string, command: string[], env: Record<string, string> = {}, dir = ''): void {
-  const [bin, ...args] = command as [string, ...string[]];
-  const cwd = `${root}${dir}`;
-  const child = spawn(`${cwd}${dir ? '/' : ''}node_modules/.bin/${bin}`, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+function run(mode: Mode, name: string, part: Part, env: Record<string, string> = {}): void {
+  if (mode === 'start') {
+    spawnChild(name, process.execPath, ['--enable-source-maps', join(root, part.built)], env);
+  } else {
+    // Workspace packages resolve to their TypeScript sources under the @taskgate/source condition.
+    const tsx = join(root, 'node_modules/.bin/tsx');
+    const watch = part.watch ? ['watch', '--clear-screen=false'] : [];
+    spawnChild(name, tsx, [...watch, '--conditions=@taskgate/source', join(root, part.source)], env);
+  }
+}
+
+function spawnChild(name: string, command: string, args: string[], env: Record<string, string>, cwd = root): void {
+  const child = spawn(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;

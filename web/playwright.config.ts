@@ -20,7 +20,7 @@ export default defineConfig({
   },
   outputDir: '../.test-results/playwright',
   webServer: {
-    command: 'tsx e2e/support/serve-system.ts',
+    command: 'tsx --conditions=@taskgate/source e2e/support/serve-system.ts',
     url: `${webOrigin}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,

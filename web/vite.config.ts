@@ -25,7 +25,7 @@ export default defineConfig(({ mode }) => {
     plugins: [react()],
     server: { port: webPort, strictPort: true, proxy },
     preview: { port: webPort, strictPort: true, proxy },
-    build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+    build: { outDir: 'dist/spa', emptyOutDir: true, sourcemap: true },
   };
 });
 

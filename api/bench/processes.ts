@@ -24,10 +24,10 @@ interface ProcessOptions {
   imports?: string[];
 }
 
-/** Node running a TypeScript entry through tsx, as `pnpm start` does. */
+/** Node running a TypeScript entry through tsx, workspace packages from their sources. */
 function spawnTs(entry: string, options: ProcessOptions & { ipc?: boolean }): ChildProcess {
   const preloads = (options.imports ?? []).flatMap((module) => ['--import', module]);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...preloads, entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--conditions=@taskgate/source', '--import', 'tsx', ...preloads, entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     // stdout (one JSON log line per request) goes to /dev/null: writing it is part of the cost measured.

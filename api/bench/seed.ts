@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { PrismaClient } from '@taskgate/prisma/client';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../src/auth/token-contract.ts';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@taskgate/shared/token-contract';
 
 export interface BenchSigning {
   /** JWT_SECRET for the API processes: random per run. */

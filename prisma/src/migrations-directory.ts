@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageDirectory } from '@taskgate/shared/package-directory';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+export const MIGRATIONS_DIR = join(packageDirectory(import.meta.url), 'migrations');
 const MIGRATION_LOCK_FILE = 'migration_lock.toml';
 const MIGRATION_SCRIPT_FILE = 'migration.sql';
 const PROVIDER = 'postgresql';

@@ -1,7 +1,7 @@
 // Better Auth's jwt plugin signs only with asymmetric keys it keeps in the jwks table, while the API
 // verifies HS256 with a shared secret (docs/decisions/0001-hs256-shared-secret.md). The plugin's
 // `jwt.sign` hook is its one way to use another algorithm: this is the signer it is given.
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from '@taskgate/api/token-contract';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from '@taskgate/shared/token-contract';
 import { SignJWT, type JWTPayload } from 'jose';
 
 export type AccessTokenSigner = (payload: JWTPayload) => Promise<string>;

@@ -1,26 +1,50 @@
 // The Better Auth instance: the only place that configures it. Email + password accounts in the shared
 // database; sessions in a cookie; GET /api/auth/token exchanges that session for a short-lived access
-// token in the API's contract (@taskgate/api/token-contract): HS256 with JWT_SECRET by default, or with
+// token in the API's contract (@taskgate/shared/token-contract): HS256 with JWT_SECRET by default, or with
 // JWT_MODE=eddsa signed by Better Auth's own rotated Ed25519 keys, published at GET /api/auth/jwks.
-import { JWKS_PATH } from '@taskgate/api/token-contract';
+// With REDIS_URL, rate-limit counters and a short-lived session cache live in the Redis that every
+// replica shares; PostgreSQL keeps every session all the same.
+import { JWKS_PATH } from '@taskgate/shared/token-contract';
 import type { PrismaClient } from '@taskgate/prisma/client';
 import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { jwt, type JwtOptions } from 'better-auth/plugins/jwt';
+import type { Redis } from 'ioredis';
 import { createAccessTokenSigner } from './access-token-signer.ts';
 import { CLIENT_IP_HEADER } from './client-ip.ts';
 import type { AccessTokenSettings, WebConfig } from './config.ts';
+import { createRedisSecondaryStorage } from './redis-storage.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 
 /**
- * Per client IP: at most `max` requests while the gaps between them stay under `window` seconds. Better
- * Auth's default (3 per 10 s) blocks a person after two typos yet allows ~18 guesses a minute.
+ * Per client IP: at most `max` requests while the gaps between them stay under `window` seconds (in
+ * Redis: within `window` seconds of the first). Better Auth's default (3 per 10 s) blocks a person after
+ * two typos yet allows ~18 guesses a minute.
  */
 export const SIGN_IN_LIMIT = { window: 60, max: 10 };
 export const SIGN_UP_LIMIT = { window: 60, max: 5 };
 
-export function createAuth(config: WebConfig, prisma: PrismaClient) {
+/**
+ * With Redis unreachable, these go on without a limit: PostgreSQL alone answers them, and a signed-in
+ * person must keep their session. Every other limited path answers 503 (rate-limit-unavailable.ts).
+ */
+export const PATHS_UNLIMITED_WITHOUT_REDIS = ['/get-session', '/token', '/jwks', '/sign-out'] as const;
+
+export interface AuthStores {
+  /** REDIS_URL's client: shared rate limits and session cache. Without it, this process's memory. */
+  redis?: Redis | undefined;
+}
+
+export function createAuth(config: WebConfig, prisma: PrismaClient, { redis }: AuthStores = {}) {
+  const secondaryStorage = redis
+    ? createRedisSecondaryStorage(redis, {
+        keyPrefix: config.redisKeyPrefix,
+        // A session ended while Redis was unreachable lingers in its cache no longer than an access token does.
+        maxCacheSeconds: config.accessToken.lifetimeSeconds,
+        failOpenPaths: PATHS_UNLIMITED_WITHOUT_REDIS,
+      })
+    : undefined;
   return betterAuth({
     appName: 'Taskgate',
     baseURL: config.publicUrl,
@@ -30,11 +54,17 @@ export function createAuth(config: WebConfig, prisma: PrismaClient) {
     // (the email could then neither sign up nor sign in). Cost: Better Auth hashes inside it, so each
     // sign-up holds a connection ~150 ms (on embedded PGlite, which serialises transactions, the database).
     database: prismaAdapter(prisma, { provider: 'postgresql', transaction: true }),
+    secondaryStorage,
+    // With secondary storage Better Auth would keep sessions (and verification values) only there; in
+    // PostgreSQL too, losing Redis's data signs nobody out, and reads fall back to it on a cache miss.
+    session: { storeSessionInDatabase: true },
+    verification: { storeInDatabase: true },
     emailAndPassword: { enabled: true, autoSignIn: true },
     rateLimit: {
       // Better Auth enables it only when NODE_ENV=production; ours follows AUTH_RATE_LIMIT in every mode.
       enabled: config.authRateLimit,
-      storage: 'memory',
+      // Memory counts per process: N replicas would allow N times the limit, hence Redis when there is one.
+      storage: secondaryStorage ? 'secondary-storage' : 'memory',
       customRules: { '/sign-in/email': SIGN_IN_LIMIT, '/sign-up/email': SIGN_UP_LIMIT },
     },
     advanced: {

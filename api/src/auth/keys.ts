@@ -7,7 +7,7 @@
 import { errors, jwtVerify, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { JwtSettings } from '../config.ts';
 import { createRemoteKeySet } from './remote-key-set.ts';
-import { ALGORITHM_OF_MODE } from './token-contract.ts';
+import { ALGORITHM_OF_MODE } from '@taskgate/shared/token-contract';
 
 /** jose's jwtVerify with the configured key(s): the verified payload, or jose's error. */
 export type SignedTokenVerifier = (token: string, options: Omit<JWTVerifyOptions, 'algorithms'>) => Promise<JWTVerifyResult>;

@@ -4,7 +4,7 @@
 import { errors } from 'jose';
 import type { JwtSettings } from '../config.ts';
 import { createSignedTokenVerifier } from './keys.ts';
-import { REQUIRED_CLAIMS } from './token-contract.ts';
+import { REQUIRED_CLAIMS } from '@taskgate/shared/token-contract';
 
 export interface Identity {
   /** The user id: the token's `sub`. */

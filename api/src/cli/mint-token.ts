@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createPrismaClient } from '../db.ts';
-import { loadLocalEnv } from '../local-env.ts';
+import { loadLocalEnv } from '@taskgate/shared/local-env';
 
 const LIFETIME = '15m';
 

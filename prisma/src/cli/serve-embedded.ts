@@ -1,10 +1,11 @@
 // `pnpm db:serve`: runs the embedded PostgreSQL (PGlite) in the foreground until SIGINT/SIGTERM.
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { workspaceDirectory } from '@taskgate/shared/package-directory';
 import { pglitePort } from '../database.ts';
 import { startEmbeddedDatabase } from '../embedded-server.ts';
 
-const dataDir = resolve(process.env.PGLITE_DATA_DIR ?? fileURLToPath(new URL('../../../.data/pglite', import.meta.url)));
+const defaultDataDir = join(workspaceDirectory(import.meta.url) ?? process.cwd(), '.data', 'pglite');
+const dataDir = resolve(process.env.PGLITE_DATA_DIR ?? defaultDataDir);
 const database = await startEmbeddedDatabase({ dataDir, port: pglitePort() }).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`embedded database: could not start (${message}). Is another server on PGLITE_PORT=${pglitePort()}?`);

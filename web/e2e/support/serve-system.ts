@@ -1,6 +1,7 @@
 // The whole system for the browser tests, in one process: a fresh migrated database, the API and the
 // web server (serving the production SPA build), plus a small control port that lets a test stop and
-// restart the API for real. Started by Playwright's `webServer`; stops with SIGTERM.
+// restart the API for real, or switch its GraphiQL on and off. Started by Playwright's `webServer`;
+// stops with SIGTERM.
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { createAuth } from '../../server/auth.ts';
 import { loadWebConfig } from '../../server/config.ts';
 import { e2eEnvironment, e2ePorts } from './environment.ts';
 
-const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+const dist = fileURLToPath(new URL('../../dist/spa', import.meta.url));
 if (!existsSync(`${dist}/index.html`)) {
   console.error(`No SPA build in ${dist}: run \`pnpm --filter @taskgate/web build\` first`);
   process.exit(1);
@@ -27,12 +28,22 @@ console.log(`e2e database: ${database.description}`);
 
 const apiConfig = loadConfig(env);
 const apiPrisma = createPrismaClient({ url: database.url, poolSize: 5 });
-const api = createApi({ prisma: apiPrisma, jwt: apiConfig.jwt, graphiql: true, logging: false, webOrigin: apiConfig.webOrigin });
+const createE2eApi = (graphiql: boolean) =>
+  createApi({ prisma: apiPrisma, jwt: apiConfig.jwt, graphiql, logging: false, webOrigin: apiConfig.webOrigin });
+// GRAPHIQL is unset in e2eEnvironment, so this is the production default: off.
+let api = createE2eApi(apiConfig.graphiql);
 let apiServer: Server | null = null;
+
+/** As an operator redeploying the API with another GRAPHIQL would: a new API; the SPA build stays as it is. */
+function serveGraphiql(graphiql: boolean): Promise<void> {
+  api = createE2eApi(graphiql);
+  return Promise.resolve();
+}
 
 function startApi(): Promise<void> {
   if (apiServer) return Promise.resolve();
-  const server = createServer(api);
+  // Looked up per request, so a switched API answers from the next request on.
+  const server = createServer((request, response) => api(request, response));
   apiServer = server;
   return new Promise((resolve) => server.listen(e2ePorts.api, '127.0.0.1', () => resolve()));
 }
@@ -53,8 +64,15 @@ const web = createWebApp({ config: webConfig, auth: createAuth(webConfig, webPri
 const webServer = serve({ fetch: web.fetch, hostname: '127.0.0.1', port: e2ePorts.web });
 
 // POST /api/stop and /api/start: the "API down" scenario takes the real listener away.
+// POST /api/graphiql/on and /api/graphiql/off: the API serves its GraphiQL page or not (GRAPHIQL).
+const controlActions: Record<string, () => Promise<void>> = {
+  '/api/stop': stopApi,
+  '/api/start': startApi,
+  '/api/graphiql/on': () => serveGraphiql(true),
+  '/api/graphiql/off': () => serveGraphiql(false),
+};
 const control = createServer((request, response) => {
-  const action = request.method === 'POST' ? { '/api/stop': stopApi, '/api/start': startApi }[request.url ?? ''] : undefined;
+  const action = request.method === 'POST' ? controlActions[request.url ?? ''] : undefined;
   if (!action) {
     response.writeHead(404).end();
     return;

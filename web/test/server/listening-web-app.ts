@@ -3,7 +3,7 @@
 // (503 for /api/auth/jwks) or stop listening altogether.
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { JWKS_PATH } from '@taskgate/api/token-contract';
+import { JWKS_PATH } from '@taskgate/shared/token-contract';
 import type { WebApp } from '../../server/app.ts';
 
 export interface ListeningWebApp {

@@ -23,7 +23,7 @@ export interface ApiProcess {
 
 export async function startApiProcess(options: { databaseUrl: string; env?: Record<string, string> }): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=@taskgate/source', '--import', 'tsx', 'api/src/main.ts'], {
     cwd: REPOSITORY_ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -1,6 +1,6 @@
 // Parsers for environment variables, shared by the API's and the web server's config modules: each
 // takes the raw value and either returns the parsed one or throws a message to show next to its name.
-import { DEFAULT_JWT_MODE, JWT_MODES, MIN_SECRET_BYTES, type JwtMode } from './auth/token-contract.ts';
+import { DEFAULT_JWT_MODE, JWT_MODES, MIN_SECRET_BYTES, type JwtMode } from './token-contract.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,5 +1,5 @@
 // The access-token contract between the web tier, which signs (Better Auth's jwt plugin), and the
-// API, which verifies (./verify.ts). Both tiers import these names; tests on both sides use them.
+// API, which verifies (api/src/auth/verify.ts). Both tiers import these names; tests on both sides use them.
 //
 //   JWT_MODE=hs256 (default)  header { alg: "HS256", typ: "JWT" }   key: JWT_SECRET (>= 32 bytes);
 //                             the API also accepts JWT_SECRET_PREVIOUS while a secret is rotated

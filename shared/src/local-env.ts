@@ -1,25 +1,29 @@
 // Local runs read the repository's .env (variables already set win). Outside production, a fresh
 // clone with no .env still runs: random development secrets are made once and kept in .data/.
+// A pruned deployment (an image) has no workspace around it: its settings come from the environment.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { workspaceDirectory } from './package-directory.ts';
 
-const ROOT = new URL('../../', import.meta.url);
 const DEV_SECRETS = ['JWT_SECRET', 'BETTER_AUTH_SECRET'] as const;
 
 export function loadLocalEnv(env: NodeJS.ProcessEnv = process.env): void {
-  const envFile = fileURLToPath(new URL('.env', ROOT));
+  const root = workspaceDirectory(import.meta.url);
+  if (!root) return;
+  const envFile = join(root, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   if (env.NODE_ENV === 'production') return;
   for (const name of DEV_SECRETS) {
-    if (!env[name]) env[name] = developmentSecret(name);
+    if (!env[name]) env[name] = developmentSecret(root, name);
   }
 }
 
-function developmentSecret(name: string): string {
-  const file = fileURLToPath(new URL(`.data/dev-secrets/${name}`, ROOT));
+function developmentSecret(root: string, name: string): string {
+  const directory = join(root, '.data', 'dev-secrets');
+  const file = join(directory, name);
   if (!existsSync(file)) {
-    mkdirSync(fileURLToPath(new URL('.data/dev-secrets/', ROOT)), { recursive: true });
+    mkdirSync(directory, { recursive: true });
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
