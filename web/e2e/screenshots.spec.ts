@@ -2,6 +2,7 @@
 // how the README's pictures are made), otherwise to the test output only.
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { serveGraphiql } from './support/api-control.ts';
 import { expect, test } from './support/fixtures.ts';
 import { addTask, newPerson, signUp } from './support/users.ts';
 
@@ -12,7 +13,11 @@ async function capture(page: Page, name: string) {
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
 }
 
-test('main screens', async ({ page, context }) => {
+// Back to the production default (GRAPHIQL unset: off) for whatever runs next.
+test.afterEach(async ({ request }) => serveGraphiql(request, false));
+
+test('main screens', async ({ page, context, request }) => {
+  await serveGraphiql(request, true);
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();

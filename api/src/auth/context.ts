@@ -55,7 +55,7 @@ export function useBearerAuthentication(options: {
   const plugin: Plugin = {
     async onRequest({ request, endResponse }) {
       // Default deny: every request that reaches this hook needs a valid token, whatever its path.
-      // Only /healthz, /readyz, CORS preflights and GraphiQL's HTML page are answered before it.
+      // Only /healthz, /readyz, /graphiql-status, CORS preflights and GraphiQL's HTML page are answered before it.
       // Matching the endpoint's path here would not do: Yoga serves GraphQL at any URL that ends
       // with the endpoint (`/x/graphql`, `/?/graphql`: use-unhandled-route.js checks
       // `request.url.endsWith(graphqlEndpoint)`), so those would answer introspection unauthenticated.

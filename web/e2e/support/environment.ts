@@ -24,5 +24,6 @@ export const e2eEnvironment = {
   API_URL: `http://127.0.0.1:${e2ePorts.api}/graphql`,
   // The dedicated 429 test lives in web/test/server; here many sign-ups come from one address.
   AUTH_RATE_LIMIT: 'false',
-  GRAPHIQL: 'true',
+  // GRAPHIQL is left unset, as in a plain production run: off. Tests that need it switch the running
+  // API over through the control port (api-control.ts).
 } as const;

@@ -1,16 +1,22 @@
-// "API access": when the current access token expires, a copy of it, and GraphiQL as yourself.
+// "API access": when the current access token expires, a copy of it, GraphiQL as yourself where the
+// API serves it, and a ready curl command.
 import { useEffect, useId, useState, useSyncExternalStore } from 'react';
 import { TextAreaField } from '../../ui/field';
 import { formatRelative, formatTimeOfDay } from '../../ui/time';
 import { useNow } from '../../ui/use-now';
 import { useSignedInSession } from '../auth/session';
+import { curlCommand } from './curl-command';
+import { CurlSection } from './curl-section';
 import { graphiqlUrl } from './graphiql';
+import { GraphiqlSection } from './graphiql-section';
+import { useGraphiqlAvailability } from './use-graphiql-availability';
 
 export function ApiAccessPanel() {
   const { apiUrl, accessTokens } = useSignedInSession();
   const token = useSyncExternalStore(accessTokens.subscribe, accessTokens.current);
   const now = useNow(1000);
   const headingId = useId();
+  const { availability, checkAgain } = useGraphiqlAvailability(apiUrl);
   const [status, setStatus] = useState('');
   const [copyFallback, setCopyFallback] = useState<string | null>(null);
 
@@ -31,15 +37,17 @@ export function ApiAccessPanel() {
     }
   }
 
-  async function copyToken() {
+  /** Copies `textWith(token)` with a token that is not about to expire, and says until when it works. */
+  async function copyWithFreshToken(what: 'token' | 'command', textWith: (token: string) => string) {
     try {
       const fresh = await accessTokens.get();
-      const copied = await copy(fresh);
+      const copied = await copy(textWith(fresh));
       const expires = accessTokens.current()?.expiresAt;
+      const expiry = expires ? ` ${what === 'token' ? 'It' : 'Its token'} expires at ${formatTimeOfDay(expires)}.` : '';
       setStatus(
         copied
-          ? `Token copied to the clipboard${expires ? `. It expires at ${formatTimeOfDay(expires)}` : ''}.`
-          : 'Your browser did not allow copying. The token is shown below: select it and copy it.',
+          ? `${what === 'token' ? 'Token' : 'Command'} copied to the clipboard.${expiry}`
+          : `Your browser did not allow copying. The ${what} is shown below: select it and copy it.`,
       );
     } catch {
       setStatus('Could not get a token right now. Please try again.');
@@ -90,18 +98,15 @@ export function ApiAccessPanel() {
           </dd>
         </div>
       </dl>
-      <div className="api-access-actions">
-        <button type="button" className="button button-secondary" onClick={() => void copyToken()}>
-          Copy token
-        </button>
-        <button type="button" className="button button-secondary" onClick={() => void openGraphiql()}>
-          Open GraphiQL
-        </button>
-      </div>
-      <p className="api-access-hint muted">
-        GraphiQL opens on the API’s own site with your <code>Authorization</code> header filled in. The token
-        travels in the address’s fragment, which is never sent to any server, and the page removes it at once.
-      </p>
+      <button type="button" className="button button-secondary" onClick={() => void copyWithFreshToken('token', (fresh) => fresh)}>
+        Copy token
+      </button>
+      <GraphiqlSection availability={availability} checkAgain={checkAgain} onOpen={() => void openGraphiql()} />
+      <CurlSection
+        apiUrl={apiUrl}
+        token={token?.token ?? null}
+        onCopy={() => void copyWithFreshToken('command', (fresh) => curlCommand(apiUrl, fresh))}
+      />
       <p role="status" className="api-access-status">
         {status}
       </p>
