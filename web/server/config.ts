@@ -1,8 +1,9 @@
 // Every environment variable the web server reads, parsed and validated once at boot. Anything wrong
 // stops the process with a message naming the variable; nothing else in web/server reads process.env.
-import { boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parseSecret, type NodeEnv } from '@taskgate/api/env-parsing';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_LIFETIME } from '@taskgate/api/token-contract';
+import { boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parseSecret, type NodeEnv } from '@taskgate/shared/env-parsing';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_LIFETIME } from '@taskgate/shared/token-contract';
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
+import { parseInstanceId } from '@taskgate/shared/instance-id';
 
 interface AccessTokenClaimSettings {
   issuer: string;
@@ -45,9 +46,20 @@ export interface WebConfig {
   database: DatabaseTarget;
   /** GraphQL endpoint the SPA talks to; also allowed in the Content-Security-Policy. */
   apiUrl: string;
+  /** INSTANCE_ID: names this process in the x-taskgate-instance response header. */
+  instanceId: string;
+  /** SHUTDOWN_DELAY: seconds of draining (readiness 503) between SIGTERM and closing the listener. */
+  shutdownDelaySeconds: number;
+  /**
+   * REDIS_URL: the store every replica shares for rate limits and Better Auth's session cache. Unset: the
+   * limits live in this process's memory (one web process, the quick start).
+   */
+  redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX: starts every key this deployment keeps in Redis, so several can share one. */
+  redisKeyPrefix: string;
 }
 
-export { ConfigError } from '@taskgate/api/env-parsing';
+export { ConfigError } from '@taskgate/shared/env-parsing';
 
 export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   const { read, done } = envReader(env);
@@ -66,6 +78,10 @@ export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     authRateLimit: read('AUTH_RATE_LIMIT', (raw) => boolean(raw, true), true),
     database: read('DATABASE_URL', () => resolveDatabaseTarget(env), { url: '', embedded: true }),
     apiUrl: read('API_URL', (raw) => httpUrl(raw, 'http://localhost:4000/graphql').href, ''),
+    instanceId: read('INSTANCE_ID', parseInstanceId, ''),
+    shutdownDelaySeconds: read('SHUTDOWN_DELAY', (raw) => duration(raw, '0s', '0s', '60s'), 0),
+    redisUrl: read('REDIS_URL', parseRedisUrl, undefined),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX', parseRedisKeyPrefix, ''),
   };
 
   done();
@@ -112,7 +128,32 @@ function parseLifetime(raw: string | undefined): number {
   return duration(raw, DEFAULT_LIFETIME, '1s', '1d');
 }
 
+/**
+ * redis://[user:password@]host[:port][/db] or rediss:// (TLS), as ioredis reads it. Messages never repeat
+ * the value: it may carry a password.
+ */
+function parseRedisUrl(raw: string | undefined): string | undefined {
+  const value = nonEmpty(raw);
+  if (value === undefined) return undefined;
+  const expected = 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${expected} (the value is not a URL)`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`${expected}, got a ${url.protocol} URL`);
+  if (!url.hostname) throw new Error(`${expected} (no host)`);
+  if (!/^\/?(\d+)?$/.test(url.pathname)) throw new Error(`${expected}; the path may only be a database number, such as /1`);
+  return value;
+}
 
+/** Letters, digits and `_.:-`, up to 64: what shows plainly in redis-cli and needs no escaping in SCAN patterns. */
+function parseRedisKeyPrefix(raw: string | undefined): string {
+  const value = nonEmpty(raw) ?? 'taskgate:auth:';
+  if (!/^[\w.:-]{1,64}$/.test(value)) throw new Error(`must be 1-64 letters, digits or _.:- characters, got "${value}"`);
+  return value;
+}
 
 /** An origin only: Better Auth's routes are mounted at /api/auth on this server's root. */
 function parsePublicUrl(raw: string | undefined): string {

@@ -1,12 +1,17 @@
-// Boots the web server: config, database client, Better Auth, HTTP server, graceful shutdown.
+// Boots the web server: config, database client, Better Auth, HTTP server and its lifecycle (draining
+// on SIGTERM behind a load balancer, then exit 0).
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { loadLocalEnv } from '@taskgate/api/local-env';
+import { manageHttpLifecycle } from '@taskgate/shared/http-lifecycle';
+import { loadLocalEnv } from '@taskgate/shared/local-env';
+import { packageDirectory } from '@taskgate/shared/package-directory';
 import { createWebApp } from './app.ts';
 import { createAuth } from './auth.ts';
 import { ConfigError, loadWebConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
+import { closeRedisClient, createRedisClient } from './redis-client.ts';
 
 loadLocalEnv();
 
@@ -20,21 +25,29 @@ try {
 }
 
 const prisma = createPrismaClient(config.database.url);
+const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
 // In development Vite serves the SPA; in production this server does, from the build output.
-const spaBuild = fileURLToPath(new URL('../dist', import.meta.url));
+const spaBuild = join(packageDirectory(import.meta.url), 'dist', 'spa');
 const staticDir = config.env === 'production' && existsSync(spaBuild) ? spaBuild : undefined;
-if (config.env === 'production' && !staticDir) console.warn(`No SPA build in ${spaBuild}: run \`pnpm --filter @taskgate/web build\``);
-const app = createWebApp({ config, auth: createAuth(config, prisma), staticDir });
+if (config.env === 'production' && !staticDir) console.warn(`No SPA build in ${spaBuild}: run \`pnpm build\``);
+
+let lifecycle: { readonly draining: boolean } | undefined;
+const isReady = async () => {
+  if (lifecycle?.draining) return false;
+  return prisma.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
+};
+const app = createWebApp({ config, auth: createAuth(config, prisma, { redis }), staticDir, isReady });
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const database = config.database.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)';
   console.log(`Taskgate web on http://${config.host}:${info.port} (public URL ${config.publicUrl}, ${database})`);
 });
-
-// Stop accepting connections, let in-flight requests finish, then release the pool.
-const shutdown = () => {
-  server.close(() => void prisma.$disconnect().finally(() => process.exit(0)));
-  setTimeout(() => process.exit(1), 10_000).unref();
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+lifecycle = manageHttpLifecycle(server as Server, {
+  shutdownDelaySeconds: config.shutdownDelaySeconds,
+  onClosed: async () => {
+    await Promise.all([prisma.$disconnect(), redis && closeRedisClient(redis)]);
+  },
+});

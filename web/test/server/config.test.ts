@@ -17,6 +17,8 @@ describe('loadWebConfig', () => {
       apiUrl: 'http://localhost:4000/graphql',
       database: { embedded: true },
       accessToken: { issuer: 'taskgate-web', audience: 'taskgate-api', lifetimeSeconds: 900 },
+      redisUrl: undefined,
+      redisKeyPrefix: 'taskgate:auth:',
     });
   });
 
@@ -63,6 +65,42 @@ describe('loadWebConfig', () => {
       for (const name of ['WEB_PORT', 'TRUST_PROXY', 'API_URL', 'DATABASE_URL', 'JWT_SECRET', 'BETTER_AUTH_SECRET']) {
         expect((error as Error).message).toContain(`${name}:`);
       }
+    }
+  });
+});
+
+describe('loadWebConfig: REDIS_URL', () => {
+  it('accepts redis:// and rediss:// URLs, with credentials and a database number', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'rediss://user:secret@cache.internal:6380/2', 'redis://redis']) {
+      expect(loadWebConfig({ ...valid, REDIS_URL: url }).redisUrl).toBe(url);
+    }
+    expect(loadWebConfig({ ...valid, REDIS_URL: '' }).redisUrl).toBeUndefined();
+  });
+
+  it('refuses anything else, naming the variable and never repeating a password', () => {
+    const cases = [
+      ['http://user:hunter2@cache:6379', /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL .*got a http: URL/],
+      ['127.0.0.1:6379', /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+      ['hunter2 not a url', /REDIS_URL: .*the value is not a URL/],
+      ['redis://:hunter2@cache:6379/sessions', /REDIS_URL: .*the path may only be a database number/],
+    ] as const;
+    for (const [value, message] of cases) {
+      let thrown: unknown;
+      try {
+        loadWebConfig({ ...valid, REDIS_URL: value });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('takes REDIS_KEY_PREFIX as a plain prefix, refusing spaces and glob characters', () => {
+    expect(loadWebConfig({ ...valid, REDIS_KEY_PREFIX: 'taskgate-staging:auth:' }).redisKeyPrefix).toBe('taskgate-staging:auth:');
+    for (const bad of ['with space:', 'glob*:', 'x'.repeat(65)]) {
+      expect(() => loadWebConfig({ ...valid, REDIS_KEY_PREFIX: bad })).toThrow(/REDIS_KEY_PREFIX: must be 1-64 letters/);
     }
   });
 });

@@ -8,6 +8,7 @@ import { createWebApp, type WebApp } from '../../server/app.ts';
 import { createAuth } from '../../server/auth.ts';
 import { loadWebConfig, type WebConfig } from '../../server/config.ts';
 import { createPrismaClient } from '../../server/db.ts';
+import { closeRedisClient, createRedisClient } from '../../server/redis-client.ts';
 
 /** Test-only secrets: long enough, distinct, and not the .env.example placeholders. */
 export const testSecrets = {
@@ -41,14 +42,19 @@ export interface WebHarness {
   signUp(credentials: Credentials, options?: RequestOptions): Promise<Response>;
   signIn(credentials: Credentials, options?: RequestOptions): Promise<Response>;
   /** Signs a new user up and returns the Cookie header value of their session. */
-  newSession(label?: string): Promise<{ credentials: Credentials; cookie: string; userId: string }>;
+  newSession(label?: string, options?: RequestOptions): Promise<{ credentials: Credentials; cookie: string; userId: string }>;
+  /** Resolves once this server's Redis connection is ready (at once without REDIS_URL): before, it queues nothing. */
+  redisReady(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createWebHarness(envOverrides: NodeJS.ProcessEnv = {}, options: { staticDir?: string } = {}): WebHarness {
   const config = loadWebConfig(testEnv(envOverrides));
   const prisma = createPrismaClient(config.database.url);
-  const app = createWebApp({ config, auth: createAuth(config, prisma), staticDir: options.staticDir });
+  // As main.ts does: a client of its own per server, so two harnesses are two replicas.
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
+  const auth = createAuth(config, prisma, { redis });
+  const app = createWebApp({ config, auth, staticDir: options.staticDir });
 
   const request: WebHarness['request'] = (path, { socketAddress, ...init } = {}) =>
     Promise.resolve(app.fetch(new Request(new URL(path, config.publicUrl), init), socketBindings(socketAddress)));
@@ -68,14 +74,17 @@ export function createWebHarness(envOverrides: NodeJS.ProcessEnv = {}, options: 
     request,
     signUp: ({ email, password }, options) => postJson('/api/auth/sign-up/email', { email, password, name: email.split('@')[0] }, options),
     signIn: ({ email, password }, options) => postJson('/api/auth/sign-in/email', { email, password }, options),
-    async newSession(label = 'user') {
+    async newSession(label = 'user', options) {
       const credentials = { email: uniqueEmail(label), password: TEST_PASSWORD };
-      const response = await harness.signUp(credentials);
+      const response = await harness.signUp(credentials, options);
       if (response.status !== 200) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
       const { user } = (await response.json()) as { user: { id: string } };
       return { credentials, cookie: cookieHeaderFrom(response), userId: user.id };
     },
-    close: () => prisma.$disconnect(),
+    redisReady: () => new Promise((resolve) => (!redis || redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve()))),
+    close: async () => {
+      await Promise.all([prisma.$disconnect(), redis && closeRedisClient(redis)]);
+    },
   };
   return harness;
 }
@@ -90,6 +99,17 @@ export function cookieHeaderFrom(response: Response): string {
     .getSetCookie()
     .map((cookie) => cookie.split(';', 1)[0])
     .join('; ');
+}
+
+/** The session token inside Better Auth's signed session cookie (`<token>.<signature>`), from a Cookie header. */
+export function sessionTokenFrom(cookieHeader: string): string {
+  const name = 'better-auth.session_token=';
+  const value = cookieHeader
+    .split('; ')
+    .find((cookie) => cookie.startsWith(name))
+    ?.slice(name.length);
+  if (!value) throw new Error(`no session cookie in "${cookieHeader}"`);
+  return decodeURIComponent(value).split('.')[0] as string;
 }
 
 /** What @hono/node-server passes as bindings: the Node request, whose socket knows the peer address. */

@@ -34,6 +34,8 @@ export function signUpErrors(failure: AuthFailure): AuthFormErrors {
 function commonErrors(failure: AuthFailure, action: string): AuthFormErrors {
   if (failure.code === 'INVALID_EMAIL') return { email: 'Enter a valid email address' };
   if (failure.status === 429) return { form: `Too many attempts. Please wait a minute, then try to ${action} again.` };
+  // 503 from the web server while the shared rate-limit store is unreachable (web/server/rate-limit-unavailable.ts).
+  if (failure.code === 'RATE_LIMIT_UNAVAILABLE') return { form: `Could not ${action} just now. Please try again in a few seconds.` };
   if (failure.status === 0 || failure.status >= 500) return { form: `Could not ${action}: the server did not answer. Please try again.` };
   return { form: `Could not ${action}. Please check the form and try again.` };
 }
