@@ -6,12 +6,19 @@ import { defineConfig } from 'vitest/config';
 // GraphQLError` fails between them. Point everything at the build Node itself loads.
 const graphqlForNode = createRequire(new URL('./api/package.json', import.meta.url)).resolve('graphql');
 
+// Workspace packages export their TypeScript sources under this condition and their build otherwise;
+// tests run the sources. Vitest resolves test files in the `ssr` environment and the global setup in
+// its own `__vitest__` one, which does not inherit ssr's conditions.
+const sourceFirst = { resolve: { conditions: ['@taskgate/source', 'node', 'development|production'] } };
+
 export default defineConfig({
   resolve: {
     alias: [{ find: /^graphql$/, replacement: graphqlForNode }],
   },
+  ssr: sourceFirst,
+  environments: { __vitest__: sourceFirst },
   test: {
-    include: ['api/test/**/*.test.ts', 'prisma/test/**/*.test.ts', 'web/test/server/**/*.test.ts'],
+    include: ['api/test/**/*.test.ts', 'prisma/test/**/*.test.ts', 'web/test/server/**/*.test.ts', 'test/deployment/**/*.test.ts'],
     globalSetup: ['./test/database.global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

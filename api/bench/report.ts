@@ -39,6 +39,8 @@ export interface Ratios {
   /** 1 − tasks page req/s with DATABASE_RLS=on ÷ off. */
   rowLevelSecurityCost: number;
   statementsConstant: boolean;
+  /** With HAProxy: tasks page req/s through it with 2 API processes ÷ 1, and with 1 ÷ direct. */
+  scaling?: { twoToOne: number; balancerToDirect: number };
 }
 
 /** Each ratio is taken within every round and the median kept (see run.ts). */
@@ -58,6 +60,9 @@ export function ratiosOf(report: BenchReport): Ratios {
     tasksP99Ms: by('tasks').latency.latencyP99Ms,
     rowLevelSecurityCost: 1 - pairedRatio(rates('tasksRls'), rates('tasks')),
     statementsConstant: [report.statements, report.statementsRls].every((counts) => new Set(counts.map((count) => count.total)).size === 1),
+    ...(report.results.some((result) => result.scenario.key === 'tasksLb2')
+      ? { scaling: { twoToOne: pairedRatio(rates('tasksLb2'), rates('tasksLb1')), balancerToDirect: pairedRatio(rates('tasksLb1'), rates('tasks')) } }
+      : {}),
   };
 }
 
@@ -106,6 +111,20 @@ ${ratios.tasksToCeilingByCpu !== undefined ? `| the same from server CPU per req
 | SQL statements per \`tasks\` page, sizes ${report.statements.map((count) => count.pageSize).join(' / ')}: \`DATABASE_RLS=off\`; on | ${report.statements.map((count) => count.total).join(' / ')}; ${report.statementsRls.map((count) => count.total).join(' / ')} | constant | ${mark(ratios.statementsConstant)} |
 | row-level security's cost: 1 − \`tasks\` req/s with \`DATABASE_RLS=on\` ÷ off (@${settings.connections}) | ${fixed(100 * ratios.rowLevelSecurityCost, 1)} % | ≤ ${100 * TARGETS.rowLevelSecurityCostForDefaultOn} % to be on by default | ${ratios.rowLevelSecurityCost <= TARGETS.rowLevelSecurityCostForDefaultOn ? 'within: may be on by default' : '**over**: off by default, a documented switch'} |
 
+## Scale-out through HAProxy
+
+${ratios.scaling
+    ? `The \`tasks\` page through HAProxy (\`deploy/haproxy/haproxy.cfg\`, as compose runs it) to one API process, and to two
+(separate processes, as replicas run; \`API_WORKERS\` runs the same on one port). The load generator, PostgreSQL and
+HAProxy share this machine's ${cpus().length} cores with the API processes, so this is a floor on what a second replica on
+its own machine would add.
+
+| measure | value |
+|---|---:|
+| req/s with 2 API processes ÷ with 1 (the scaling ratio, @${settings.connections}) | ${fixed(ratios.scaling.twoToOne, 2)} |
+| req/s with 1 API process behind HAProxy ÷ the same process direct | ${fixed(ratios.scaling.balancerToDirect, 2)} |
+`
+    : 'HAProxy was not installed: no scale-out figures (Debian: `apt-get install -y haproxy`).\n'}
 ## SQL statements per \`tasks\` page
 
 From Prisma's query events, for \`${'tasks(first: N) { edges { node { id title completed owner { email } } } }'}\`:

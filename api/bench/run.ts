@@ -1,6 +1,7 @@
 // `pnpm bench`: seeds a fresh database, starts the API (as production runs it), the same API with
 // token verification bypassed, the API with DATABASE_RLS=on and a bare Yoga server, each in its own
-// process, drives them with autocannon side by side, counts SQL statements per page, and writes
+// process, and, when HAProxy is installed, HAProxy in front of 1 and of 2 API processes (the scaling
+// ratio), drives them with autocannon side by side, counts SQL statements per page, and writes
 // docs/benchmarks.md. Scenarios take turns in rounds (each round in another order) and every figure
 // is the median over rounds; ratios are taken within a round first, so a machine whose speed drifts
 // (a shared VM) slows both sides of a ratio alike.
@@ -11,10 +12,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { haproxyBinary } from '../../test/scale-out/support/prerequisites.ts';
 import { freePort } from '../../test/test-database.ts';
 import { loadConfig } from '../src/config.ts';
 import { createPrismaClient } from '../src/db.ts';
 import { openBenchDatabase } from './database.ts';
+import { startLoadBalancer } from './load-balancer.ts';
 import { medianOf, runLoad, type LoadResult, type LoadSettings } from './load.ts';
 import { preflight } from './preflight.ts';
 import { largestProfile, summarizeProfile } from './profile-summary.ts';
@@ -103,8 +106,22 @@ try {
     ),
     freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) } })),
   ]);
-  const servers: Record<ServerName, ChildServer> = { ceiling, api, bypass, apiRls };
-  for (const server of Object.values(servers)) cleanups.push(server.stop);
+  for (const server of [ceiling, api, bypass, apiRls]) cleanups.push(server.stop);
+  // Scale-out: the tasks page through HAProxy to `api` alone, and to `api` plus a second API process.
+  const haproxy = haproxyBinary();
+  const loadBalanced = haproxy
+    ? await (async () => {
+        const second = await freePort().then((port) => startServer({ name: 'API (second process)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) } }));
+        cleanups.push(second.stop);
+        const lb1 = await startLoadBalancer(haproxy, 'HAProxy → 1 API process', [api]);
+        cleanups.push(lb1.stop);
+        const lb2 = await startLoadBalancer(haproxy, 'HAProxy → 2 API processes', [api, second]);
+        cleanups.push(lb2.stop);
+        return { lb1, lb2 };
+      })()
+    : undefined;
+  if (!loadBalanced) console.log('HAProxy is not installed: no scale-out scenarios (Debian: apt-get install -y haproxy)');
+  const servers = { ceiling, api, bypass, apiRls, ...loadBalanced } as Record<ServerName, ChildServer>;
 
   await preflight({ ceiling: ceiling.origin, api: api.origin, bypass: bypass.origin, apiRls: apiRls.origin }, signing, data.users[0]!);
   const statements = await countStatementsPerPage(config, data.pageCountUser, false);
@@ -117,12 +134,12 @@ try {
   // process, so the first scenario measured is not the one that pays for a cold start.
   if (warmupSeconds > 0) {
     console.log(`warming up (${warmupSeconds} s per scenario)`);
-    for (const scenario of scenarios(data.users)) {
+    for (const scenario of scenarios(data.users, loadBalanced !== undefined)) {
       await runLoad(scenario, servers[scenario.server], connections, { durationSeconds: warmupSeconds, warmupSeconds: 0 });
     }
   }
 
-  const all = scenarios(data.users);
+  const all = scenarios(data.users, loadBalanced !== undefined);
   const measured = all.map(() => ({ throughput: [] as LoadResult[], latency: [] as LoadResult[] }));
   for (let round = 0; round < rounds; round++) {
     console.log(`round ${round + 1} of ${rounds}`);
@@ -164,6 +181,7 @@ try {
   const ratios = ratiosOf(report);
   console.log(`\nauth overhead ratio ${ratios.authOverhead.toFixed(3)} (target ≥ 0.95; by server CPU per request ${ratios.authOverheadByCpu?.toFixed(3) ?? 'n/a'}); tasks ÷ ceiling ${ratios.tasksToCeiling.toFixed(3)} (≥ 0.5); tasks p99 @${latencyConnections} ${ratios.tasksP99Ms} ms (≤ 25)`);
   console.log(`row-level security costs ${(100 * ratios.rowLevelSecurityCost).toFixed(1)} % of the tasks page's throughput (budget for on-by-default: 15 %)`);
+  if (ratios.scaling) console.log(`through HAProxy: 2 API processes ÷ 1 = ${ratios.scaling.twoToOne.toFixed(2)} (tasks page req/s); 1 process behind HAProxy ÷ direct = ${ratios.scaling.balancerToDirect.toFixed(2)}`);
   console.log(`${relative(REPO_ROOT, output)} written (${database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'}); ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await cleanUp();
   const profile = profileDir ? largestProfile(profileDir) : undefined;

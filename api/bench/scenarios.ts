@@ -3,10 +3,11 @@
 import type { Request as LoadRequest } from 'autocannon';
 import type { BenchUser } from './seed.ts';
 
-export type ServerName = 'ceiling' | 'api' | 'bypass' | 'apiRls';
+/** lb1 / lb2: HAProxy (deploy/haproxy/haproxy.cfg) in front of 1 / 2 API processes. */
+export type ServerName = 'ceiling' | 'api' | 'bypass' | 'apiRls' | 'lb1' | 'lb2';
 
 export interface Scenario {
-  key: 'hello' | 'me' | 'meBypass' | 'tasks' | 'tasksRls' | 'writes';
+  key: 'hello' | 'me' | 'meBypass' | 'tasks' | 'tasksRls' | 'writes' | 'tasksLb1' | 'tasksLb2';
   title: string;
   server: ServerName;
   /** What one connection sends, in a loop; `connection` numbers connections from 0. */
@@ -43,7 +44,8 @@ function post(body: unknown, token?: string): LoadRequest {
   };
 }
 
-export function scenarios(users: BenchUser[]): Scenario[] {
+/** `loadBalanced`: add the tasks page through HAProxy with 1 and 2 API processes (HAProxy installed). */
+export function scenarios(users: BenchUser[], loadBalanced: boolean): Scenario[] {
   const userFor = (connection: number) => users[connection % users.length]!;
   const tasksPage = (connection: number) => [post({ query: QUERIES.tasks, operationName: 'TasksPage', variables: { first: 20 } }, userFor(connection).token)];
   return [
@@ -83,6 +85,12 @@ export function scenarios(users: BenchUser[]): Scenario[] {
       server: 'api',
       requestsFor: (connection) => writeLoop(userFor(connection).token, connection),
     },
+    ...(loadBalanced
+      ? ([
+          { key: 'tasksLb1', title: '`tasks` page through HAProxy, 1 API process', server: 'lb1', requestsFor: tasksPage },
+          { key: 'tasksLb2', title: '`tasks` page through HAProxy, 2 API processes', server: 'lb2', requestsFor: tasksPage },
+        ] satisfies Scenario[])
+      : []),
   ];
 }
 

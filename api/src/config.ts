@@ -1,14 +1,16 @@
 // Every environment variable the API reads, parsed and validated once at boot. Anything wrong stops
 // the process with a message naming the variable; nothing else in the API reads process.env.
+import { availableParallelism } from 'node:os';
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
+import { parseInstanceId } from '@taskgate/shared/instance-id';
 import type { JwksSettings } from './auth/remote-key-set.ts';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './auth/token-contract.ts';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@taskgate/shared/token-contract';
 import { parseLogLevel, type LogLevel } from './observability/logger.ts';
 import {
   boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parsePreviousSecret, parseSecret, type NodeEnv,
-} from './env-parsing.ts';
+} from '@taskgate/shared/env-parsing';
 
-export { ConfigError } from './env-parsing.ts';
+export { ConfigError } from '@taskgate/shared/env-parsing';
 
 /** What every token must satisfy, whichever key signed it. */
 interface JwtClaimSettings {
@@ -53,6 +55,12 @@ export interface ApiConfig {
   logLevel: LogLevel;
   /** WEB_ORIGIN: the web app's origin, the only one CORS lets call the API from a browser. */
   webOrigin: string;
+  /** INSTANCE_ID: names this process in the x-taskgate-instance response header. */
+  instanceId: string;
+  /** API_WORKERS: processes serving the port (node:cluster); 1 runs the server in this process. */
+  workers: number;
+  /** SHUTDOWN_DELAY: seconds of draining (readiness 503) between SIGTERM and closing the listener. */
+  shutdownDelaySeconds: number;
 }
 
 export const DEFAULT_WEB_ORIGIN = 'http://localhost:3000';
@@ -63,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const nodeEnv = read('NODE_ENV', parseNodeEnv, 'development');
   // GraphiQL is a development tool: off in production unless GRAPHIQL=true says otherwise.
   const graphiqlByDefault = nodeEnv !== 'production';
+  // Every core in production; one process in development and tests (watch mode, debuggers).
+  const workersByDefault = nodeEnv === 'production' ? availableParallelism() : 1;
 
   const config: ApiConfig = {
     env: nodeEnv,
@@ -75,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     graphiql: read('GRAPHIQL', (raw) => boolean(raw, graphiqlByDefault), graphiqlByDefault),
     logLevel: read('LOG_LEVEL', parseLogLevel, 'info'),
     webOrigin: read('WEB_ORIGIN', parseOrigin, DEFAULT_WEB_ORIGIN),
+    instanceId: read('INSTANCE_ID', parseInstanceId, ''),
+    workers: read('API_WORKERS', (raw) => integer(raw, workersByDefault, 1, 64), 1),
+    shutdownDelaySeconds: read('SHUTDOWN_DELAY', (raw) => duration(raw, '0s', '0s', '60s'), 0),
   };
 
   done();

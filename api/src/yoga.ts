@@ -1,7 +1,8 @@
 // The API as a fetch handler: schema, plugins and context. Never listens — main.ts does, and tests
 // call `api.fetch(...)` directly.
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '@taskgate/prisma/client';
+import { INSTANCE_HEADER } from '@taskgate/shared/instance-id';
 import { useBearerAuthentication, type GraphQLContext } from './auth/context.ts';
 import { withVerificationCache } from './auth/verification-cache.ts';
 import { createAccessTokenVerifier } from './auth/verify.ts';
@@ -10,6 +11,7 @@ import { CSRF_HEADER, useCsrfPrevention } from './csrf-prevention.ts';
 import { requestDatabaseClients } from './db.ts';
 import { maskError } from './errors.ts';
 import { renderGraphiQLPage } from './graphiql-page.ts';
+import { useGraphiqlStatus } from './graphiql-status.ts';
 import { MAX_REQUEST_BODY_BYTES, useGraphQLLimits } from './graphql-limits.ts';
 import { createLogger, yogaLogger, type Logger } from './observability/logger.ts';
 import { useRequestLog } from './observability/request-log.ts';
@@ -29,6 +31,15 @@ export interface ApiOptions {
   rowLevelSecurity?: boolean;
   /** WEB_ORIGIN: the only origin whose pages may call the API (CORS). */
   webOrigin?: string;
+  /** Named in every response's x-taskgate-instance header (main.ts passes INSTANCE_ID). */
+  instanceId?: string;
+  /** True while the process drains before stopping: /readyz then answers 503. */
+  isDraining?: () => boolean;
+  /**
+   * The client /readyz pings the database with (default: `prisma`). main.ts gives it a connection of
+   * its own: queued behind a busy pool, the check would time out and take a merely busy replica out.
+   */
+  readinessPrisma?: PrismaClient;
 }
 
 export type Api = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -80,18 +91,22 @@ export function createApi(options: ApiOptions): Api {
     plugins: [
       // First, so the request id and start time exist before any other plugin answers.
       useRequestLog({ logger, graphqlEndpoint: GRAPHQL_ENDPOINT, userIdOf: (request) => authentication.identityOf(request)?.userId }),
+      ...(options.instanceId ? [useInstanceHeader(options.instanceId)] : []),
       useReadinessCheck({
         endpoint: '/readyz',
         // Answer 503 without passing the database's error text to the caller.
         check: async () => {
+          if (options.isDraining?.()) return false;
           try {
-            await prisma.$queryRaw`SELECT 1`;
+            await (options.readinessPrisma ?? prisma).$queryRaw`SELECT 1`;
             return true;
           } catch {
             return false;
           }
         },
       }),
+      // Like /readyz, before the default deny: it says only whether the GraphiQL page above is served.
+      useGraphiqlStatus(options.graphiql),
       authentication.plugin,
       useCsrfPrevention(),
       // After CSRF prevention: a cross-site form post is refused as such before its format is judged.
@@ -99,4 +114,13 @@ export function createApi(options: ApiOptions): Api {
       ...useGraphQLLimits(),
     ],
   });
+}
+
+/** Every response names the process that answered (load-balanced replicas, cluster workers). */
+function useInstanceHeader(instanceId: string): Plugin {
+  return {
+    onResponse({ response }) {
+      response.headers.set(INSTANCE_HEADER, instanceId);
+    },
+  };
 }

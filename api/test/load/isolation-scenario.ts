@@ -5,7 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createPrismaClient } from '../../src/db.ts';
 import { createApi } from '../../src/yoga.ts';
 import { mintToken, testJwtSettings } from '../support/tokens.ts';
-import { userGlobalId, type Mismatch } from './ledger.ts';
+import type { PrismaClient } from '@taskgate/prisma/client';
+import { userGlobalId, type Mismatch, type UserLedger } from './ledger.ts';
 import { postGraphQL } from './graphql-client.ts';
 import { listen } from './listening-api.ts';
 import { runIsolationWorkload, type LoadUser, type WorkloadReport } from './workload.ts';
@@ -49,29 +50,35 @@ export async function runIsolationScenario(options: IsolationScenarioOptions): P
       seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
     });
 
-    // The final state, read as the tables' owner (not through the API): the union of the ledgers.
-    const rows = await prisma.task.findMany({
-      where: { ownerId: { in: users.map((user) => user.id) } },
-      select: { id: true, ownerId: true, title: true, description: true, completed: true },
-    });
-    const mismatches: Mismatch[] = workload.ledgers.flatMap((ledger) =>
-      ledger.checkStoredRows(rows.filter((row) => row.ownerId === ledger.userId)),
-    );
-    const { ledgers: _ledgers, ...report } = workload;
-    const lostWritesInDatabase = mismatches.filter((mismatch) => mismatch.kind !== 'phantom').length;
-    const phantomRows = mismatches.filter((mismatch) => mismatch.kind === 'phantom').length;
-    const result = {
-      ...report,
-      storedRows: rows.length,
-      lostWritesInDatabase,
-      phantomRows,
-      databaseProblems: mismatches.slice(0, 25).map((mismatch) => `${mismatch.kind}: ${mismatch.detail}`),
-    };
+    const { ledgers, ...report } = workload;
+    const result = { ...report, ...(await compareDatabaseWithLedgers(prisma, users, ledgers)) };
     return { ...result, passed: passes(result) };
   } finally {
     await server.close();
     await prisma.$disconnect();
   }
+}
+
+export interface DatabaseComparison {
+  storedRows: number;
+  lostWritesInDatabase: number;
+  phantomRows: number;
+  databaseProblems: string[];
+}
+
+/** The final state, read as the tables' owner (not through the API), against the union of the ledgers. */
+export async function compareDatabaseWithLedgers(prisma: PrismaClient, users: LoadUser[], ledgers: UserLedger[]): Promise<DatabaseComparison> {
+  const rows = await prisma.task.findMany({
+    where: { ownerId: { in: users.map((user) => user.id) } },
+    select: { id: true, ownerId: true, title: true, description: true, completed: true },
+  });
+  const mismatches: Mismatch[] = ledgers.flatMap((ledger) => ledger.checkStoredRows(rows.filter((row) => row.ownerId === ledger.userId)));
+  return {
+    storedRows: rows.length,
+    lostWritesInDatabase: mismatches.filter((mismatch) => mismatch.kind !== 'phantom').length,
+    phantomRows: mismatches.filter((mismatch) => mismatch.kind === 'phantom').length,
+    databaseProblems: mismatches.slice(0, 25).map((mismatch) => `${mismatch.kind}: ${mismatch.detail}`),
+  };
 }
 
 function passes(result: Omit<IsolationScenarioResult, 'passed'>): boolean {
@@ -88,7 +95,8 @@ function passes(result: Omit<IsolationScenarioResult, 'passed'>): boolean {
   );
 }
 
-async function createLoadUsers(prisma: ReturnType<typeof createPrismaClient>, count: number): Promise<LoadUser[]> {
+/** `count` users with their own tokens (minted with the test secret), created in the database. */
+export async function createLoadUsers(prisma: PrismaClient, count: number): Promise<LoadUser[]> {
   const run = randomBytes(3).toString('hex');
   const data = Array.from({ length: count }, (_, index) => ({
     id: randomUUID(),
@@ -111,7 +119,7 @@ async function createLoadUsers(prisma: ReturnType<typeof createPrismaClient>, co
  * One `me` per user, ten at a time, before the clock starts: the first request of each kind compiles
  * Prisma's query plans and fills Yoga's caches, which is start-up cost, not load.
  */
-async function warmUp(endpoint: string, users: LoadUser[]): Promise<void> {
+export async function warmUp(endpoint: string, users: LoadUser[]): Promise<void> {
   for (let start = 0; start < users.length; start += 10) {
     await Promise.all(
       users.slice(start, start + 10).map(async (user) => {

@@ -19,6 +19,8 @@ export interface WorkloadOptions {
   endpoint: string;
   users: LoadUser[];
   durationMs: number;
+  /** Goes on past durationMs until this aborts (a test's disruption is over), when given. */
+  until?: AbortSignal;
   /**
    * Operations each user completes even if the time is up: keeps a short run meaningful on a slow or
    * busy machine (the run then takes longer than durationMs).
@@ -48,6 +50,8 @@ export interface WorkloadReport {
   lostWrites: number;
   staleReads: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** When each failed request (transport error or 5xx) was sent and when it failed (performance.now()). */
+  failedRequests: { sentAt: number; failedAt: number }[];
   /** The first few problems, described. */
   problems: string[];
   ledgers: UserLedger[];
@@ -113,6 +117,7 @@ class WorkloadRun {
       crossUserRows: 0,
       lostWrites: 0,
       staleReads: 0,
+      failedRequests: [],
       problems: [],
     };
   }
@@ -140,12 +145,14 @@ class WorkloadRun {
       this.latencies.push(performance.now() - started);
       if (response.status >= 500) {
         this.report.serverErrors++;
+        this.report.failedRequests.push({ sentAt: started, failedAt: performance.now() });
         this.problem(user, `HTTP ${response.status}: ${response.text.slice(0, 200)}`);
         return null;
       }
       return response;
     } catch (error) {
       this.report.transportErrors++;
+      this.report.failedRequests.push({ sentAt: started, failedAt: performance.now() });
       this.problem(user, `transport error: ${(error as Error).message}`);
       return null;
     }
@@ -181,8 +188,8 @@ class SimulatedUser {
     return items[Math.floor(this.random() * items.length)]!;
   }
 
-  async runUntil(deadline: number, minOperations: number, maxLive: number): Promise<void> {
-    for (let done = 0; performance.now() < deadline || done < minOperations; done++) {
+  async runUntil(timeLeft: () => boolean, minOperations: number, maxLive: number): Promise<void> {
+    for (let done = 0; timeLeft() || done < minOperations; done++) {
       let kind = weightedKind(this.random());
       const live = [...this.ledger.live.keys()];
       if ((kind === 'update' || kind === 'delete' || kind === 'task' || kind === 'node') && live.length === 0) kind = 'create';
@@ -352,7 +359,8 @@ export async function runIsolationWorkload(options: WorkloadOptions): Promise<Wo
 
   const started = performance.now();
   const deadline = started + options.durationMs;
-  await Promise.all(simulated.map((user) => user.runUntil(deadline, options.minOperationsPerUser ?? 0, options.maxLiveTasksPerUser ?? 30)));
+  const timeLeft = () => performance.now() < deadline || (options.until !== undefined && !options.until.aborted);
+  await Promise.all(simulated.map((user) => user.runUntil(timeLeft, options.minOperationsPerUser ?? 0, options.maxLiveTasksPerUser ?? 30)));
   const durationMs = performance.now() - started;
 
   const latencies = run.latencies.sort((a, b) => a - b);

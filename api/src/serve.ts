@@ -1,0 +1,46 @@
+// One API server process: database client, logger, the Yoga handler on node:http, and its lifecycle
+// (draining on SIGTERM behind a load balancer, then exit 0). main.ts runs one, or one per worker.
+import cluster from 'node:cluster';
+import { createServer } from 'node:http';
+import { manageHttpLifecycle } from '@taskgate/shared/http-lifecycle';
+import type { ApiConfig } from './config.ts';
+import { createPrismaClient } from './db.ts';
+import { createLogger } from './observability/logger.ts';
+import { createApi, GRAPHQL_ENDPOINT } from './yoga.ts';
+
+export function serveApi(config: ApiConfig, announce: boolean): void {
+  const prisma = createPrismaClient({ url: config.database.url, poolSize: config.databasePoolSize });
+  const readinessPrisma = createPrismaClient({ url: config.database.url, poolSize: 1 });
+  const logger = createLogger({ level: config.logLevel });
+  const server = createServer();
+  const lifecycle = manageHttpLifecycle(server, {
+    shutdownDelaySeconds: config.shutdownDelaySeconds,
+    onClosed: async () => {
+      await Promise.all([prisma.$disconnect(), readinessPrisma.$disconnect()]);
+    },
+  });
+  const api = createApi({
+    prisma,
+    jwt: config.jwt,
+    graphiql: config.graphiql,
+    logger,
+    rowLevelSecurity: config.databaseRowLevelSecurity,
+    webOrigin: config.webOrigin,
+    // Workers share INSTANCE_ID when it is set: tell them apart.
+    instanceId: cluster.worker ? `${config.instanceId}-w${cluster.worker.id}` : config.instanceId,
+    isDraining: () => lifecycle.draining,
+    readinessPrisma,
+  });
+  server.on('request', api);
+
+  server.listen(config.port, config.host, () => {
+    if (!announce) return;
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const database = config.database.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)';
+    const rls = config.databaseRowLevelSecurity ? 'row-level security on' : 'row-level security OFF (DATABASE_RLS=off)';
+    const workers = config.workers > 1 ? `, ${config.workers} worker processes` : '';
+    console.log(`Taskgate API on http://${config.host}:${port}${GRAPHQL_ENDPOINT} (${database}, ${rls}${workers})`);
+    if (config.graphiql) console.log(`GraphiQL: open http://localhost:${port}${GRAPHQL_ENDPOINT} and paste a token into the headers editor`);
+  });
+}
