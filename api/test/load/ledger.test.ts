@@ -52,6 +52,13 @@ describe('UserLedger', () => {
     expect(ledger.checkListing([view('B', 'b'), view('A', 'a', someoneElse)]).map((m) => m.kind)).toEqual(['cross-user']);
   });
 
+  it('aims no further write at a task whose last write went unacknowledged (it may be gone)', () => {
+    const ledger = ledgerWithTwoTasks();
+    ledger.outcomeUnknown({ id: 'A' });
+    expect(ledger.settledIds()).toEqual(['B']);
+    expect(ledger.knownIds()).toContain('A');
+  });
+
   it('compares stored rows with the ledger: nothing lost, nothing extra', () => {
     const ledger = new UserLedger('me', me);
     ledger.created(taskGlobalId('1'), { title: 'one', description: null, completed: false });

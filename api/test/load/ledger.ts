@@ -70,6 +70,15 @@ export class UserLedger {
     else this.uncertainCreates.add(write.createTitle);
   }
 
+  /**
+   * Live tasks whose last write was acknowledged: the only ones this user writes to again. A delete
+   * with an unknown outcome may have removed its row (committed, then the replica died before
+   * answering), so an update aimed at it could rightly answer NOT_FOUND.
+   */
+  settledIds(): string[] {
+    return [...this.live.keys()].filter((id) => !this.uncertain.has(id));
+  }
+
   /** Every id this user may ask about; ids of deleted tasks must read as null. */
   knownIds(): string[] {
     return [...this.live.keys(), ...this.deleted, ...this.uncertain];

@@ -191,7 +191,7 @@ class SimulatedUser {
   async runUntil(timeLeft: () => boolean, minOperations: number, maxLive: number): Promise<void> {
     for (let done = 0; timeLeft() || done < minOperations; done++) {
       let kind = weightedKind(this.random());
-      const live = [...this.ledger.live.keys()];
+      const live = this.ledger.settledIds();
       if ((kind === 'update' || kind === 'delete' || kind === 'task' || kind === 'node') && live.length === 0) kind = 'create';
       if (kind === 'create' && live.length >= maxLive) kind = 'delete';
       this.run.report.operations[kind]++;
