@@ -19,7 +19,7 @@ function expect(condition: boolean, what: string, got: unknown): void {
   if (!condition) throw new Error(`preflight: ${what}; got ${JSON.stringify(got).slice(0, 400)}`);
 }
 
-export async function preflight(origins: { ceiling: string; api: string; bypass: string; apiRls: string }, signing: BenchSigning, user: BenchUser): Promise<void> {
+export async function preflight(origins: { ceiling: string; api: string; bypass: string; apiRls: string; baseline?: string }, signing: BenchSigning, user: BenchUser): Promise<void> {
   const hello = await graphql(origins.ceiling, QUERIES.hello);
   expect(hello.body.data?.hello === 'world', 'the ceiling server answers hello', hello);
 
@@ -32,7 +32,7 @@ export async function preflight(origins: { ceiling: string; api: string; bypass:
   const bypassed = await graphql(origins.bypass, QUERIES.me, forged);
   expect(bypassed.body.data?.me?.email === user.email, 'the bypass API skips verification (accepts a forged token as its subject)', bypassed);
 
-  for (const origin of [origins.api, origins.apiRls]) {
+  for (const origin of [origins.api, origins.apiRls, ...(origins.baseline ? [origins.baseline] : [])]) {
     const page = await graphql(origin, QUERIES.tasks, user.token, { first: 20 });
     const edges = (page.body.data?.tasks?.edges ?? []) as { node: { owner: { email: string } } }[];
     expect(edges.length === 20 && edges.every((edge) => edge.node.owner.email === user.email), 'a tasks page holds 20 of the user\'s own tasks', page);

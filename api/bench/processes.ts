@@ -9,6 +9,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface ChildServer {
   readonly name: string;
   readonly origin: string;
+  /** The server's process id, where the benchmark started it (memory readings from /proc). */
+  readonly pid?: number | undefined;
   /** CPU time (user + system) the server process has used so far; undefined where /proc is missing. */
   cpuSeconds(): number | undefined;
   stop(): Promise<void>;
@@ -22,13 +24,15 @@ interface ProcessOptions {
   nodeArgs?: string[];
   /** Modules preloaded after tsx (`--import`), e.g. module hooks. */
   imports?: string[];
+  /** Working directory (tsx is resolved from it); default the repository. */
+  cwd?: string;
 }
 
 /** Node running a TypeScript entry through tsx, workspace packages from their sources. */
 function spawnTs(entry: string, options: ProcessOptions & { ipc?: boolean }): ChildProcess {
   const preloads = (options.imports ?? []).flatMap((module) => ['--import', module]);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--conditions=@taskgate/source', '--import', 'tsx', ...preloads, entry], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
     // stdout (one JSON log line per request) goes to /dev/null: writing it is part of the cost measured.
     stdio: ['ignore', 'ignore', 'pipe', ...(options.ipc ? ['ipc' as const] : [])],
@@ -64,7 +68,7 @@ export async function startServer(options: ProcessOptions & { name: string; entr
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { name: options.name, origin, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
+  return { name: options.name, origin, pid: child.pid, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
 }
 
 /** Starts a process that sends one IPC message with its result once ready (the embedded database). */

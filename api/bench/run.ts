@@ -5,10 +5,11 @@
 // docs/benchmarks.md. Scenarios take turns in rounds (each round in another order) and every figure
 // is the median over rounds; ratios are taken within a round first, so a machine whose speed drifts
 // (a shared VM) slows both sides of a ratio alike.
+// BENCH_BASELINE=<commit> adds that commit's API (api/bench/baseline.ts), measured in the same rounds.
 // Settings (env): BENCH_ROUNDS (5), BENCH_DURATION (s per run, default 5), BENCH_WARMUP (s, 3),
 // BENCH_CONNECTIONS (100), BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER
 // (50), BENCH_LOG_LEVEL (info), BENCH_OUTPUT (docs/benchmarks.md), BENCH_CPU_PROF=1 (write CPU
-// profiles of the API).
+// profiles of the API), BENCH_STREAMS (1000) and BENCH_STREAM_EVENTS (200): open SSE streams (streams.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { freePort } from '../../test/test-database.ts';
 import { loadConfig } from '../src/config.ts';
 import { createPrismaClient } from '../src/db.ts';
 import { openBenchDatabase } from './database.ts';
+import { startBaseline } from './baseline.ts';
 import { startLoadBalancer } from './load-balancer.ts';
 import { medianOf, runLoad, type LoadResult, type LoadSettings } from './load.ts';
 import { preflight } from './preflight.ts';
@@ -26,6 +28,7 @@ import { ratiosOf, renderMarkdown, type BenchReport } from './report.ts';
 import { scenarios, writeFailures, type ServerName } from './scenarios.ts';
 import { newSigning, seed } from './seed.ts';
 import { countStatementsPerPage } from './sql-statements.ts';
+import { describeStreams, measureStreams } from './streams.ts';
 
 function setting(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name]?.trim();
@@ -82,6 +85,8 @@ try {
     GRAPHIQL: 'false',
     LOG_LEVEL: logLevel,
     API_HOST: '127.0.0.1',
+    // One process per server: the figures (and CPU per request, read from that process) are per process.
+    API_WORKERS: '1',
   };
   // What the API processes see too (they also get this environment, plus their port).
   const config = loadConfig({ ...process.env, ...apiEnv });
@@ -121,9 +126,13 @@ try {
       })()
     : undefined;
   if (!loadBalanced) console.log('HAProxy is not installed: no scale-out scenarios (Debian: apt-get install -y haproxy)');
-  const servers = { ceiling, api, bypass, apiRls, ...loadBalanced } as Record<ServerName, ChildServer>;
+  const baselineRevision = process.env.BENCH_BASELINE?.trim();
+  const baseline = baselineRevision ? await startBaseline(baselineRevision, apiEnv, await freePort()) : undefined;
+  if (baseline) cleanups.push(baseline.server.stop);
+  const servers = { ceiling, api, bypass, apiRls, ...loadBalanced, ...(baseline ? { baseline: baseline.server } : {}) } as Record<ServerName, ChildServer>;
+  const scenarioOptions = { loadBalanced: loadBalanced !== undefined, baseline: baseline?.commit.slice(0, 12) };
 
-  await preflight({ ceiling: ceiling.origin, api: api.origin, bypass: bypass.origin, apiRls: apiRls.origin }, signing, data.users[0]!);
+  await preflight({ ceiling: ceiling.origin, api: api.origin, bypass: bypass.origin, apiRls: apiRls.origin, baseline: baseline?.server.origin }, signing, data.users[0]!);
   const statements = await countStatementsPerPage(config, data.pageCountUser, false);
   const statementsRls = await countStatementsPerPage(config, data.pageCountUser, true);
   for (const [mode, counts] of [['off', statements], ['on', statementsRls]] as const) {
@@ -134,12 +143,12 @@ try {
   // process, so the first scenario measured is not the one that pays for a cold start.
   if (warmupSeconds > 0) {
     console.log(`warming up (${warmupSeconds} s per scenario)`);
-    for (const scenario of scenarios(data.users, loadBalanced !== undefined)) {
+    for (const scenario of scenarios(data.users, scenarioOptions)) {
       await runLoad(scenario, servers[scenario.server], connections, { durationSeconds: warmupSeconds, warmupSeconds: 0 });
     }
   }
 
-  const all = scenarios(data.users, loadBalanced !== undefined);
+  const all = scenarios(data.users, scenarioOptions);
   const measured = all.map(() => ({ throughput: [] as LoadResult[], latency: [] as LoadResult[] }));
   for (let round = 0; round < rounds; round++) {
     console.log(`round ${round + 1} of ${rounds}`);
@@ -164,6 +173,19 @@ try {
   console.log(`medians over ${rounds} rounds:`);
   for (const { scenario, throughput, latency } of results) console.log(`  ${scenario.title.padEnd(50)} ${describeRun(throughput)}  ${describeRun(latency)}`);
 
+  // Live updates: open streams on an API process of their own, started now so its memory is its own.
+  const streamsServer = await freePort().then((port) => startServer({ name: 'API (streams)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port), SUBSCRIPTIONS_PER_USER: '10' } }));
+  cleanups.push(streamsServer.stop);
+  const streams = await measureStreams({
+    origin: streamsServer.origin,
+    pid: streamsServer.pid!,
+    signing,
+    owner: data.users[0]!,
+    streams: setting('BENCH_STREAMS', 1000, 2, 9000),
+    events: setting('BENCH_STREAM_EVENTS', 200, 1, 100_000),
+  });
+  console.log(`live updates: ${describeStreams(streams)}`);
+
   const report: BenchReport = {
     date: new Date(),
     database: database.description,
@@ -173,6 +195,8 @@ try {
     statements,
     statementsRls,
     writeFailures: writeFailures.graphqlErrors,
+    ...(baseline ? { baseline: { commit: baseline.commit, subject: baseline.subject } } : {}),
+    streams,
   };
   const markdown = renderMarkdown(report);
   mkdirSync(join(output, '..'), { recursive: true });
@@ -181,6 +205,7 @@ try {
   const ratios = ratiosOf(report);
   console.log(`\nauth overhead ratio ${ratios.authOverhead.toFixed(3)} (target ≥ 0.95; by server CPU per request ${ratios.authOverheadByCpu?.toFixed(3) ?? 'n/a'}); tasks ÷ ceiling ${ratios.tasksToCeiling.toFixed(3)} (≥ 0.5); tasks p99 @${latencyConnections} ${ratios.tasksP99Ms} ms (≤ 25)`);
   console.log(`row-level security costs ${(100 * ratios.rowLevelSecurityCost).toFixed(1)} % of the tasks page's throughput (budget for on-by-default: 15 %)`);
+  if (ratios.baseline) console.log(`against ${baseline?.commit.slice(0, 12)}: tasks page ×${ratios.baseline.tasksSpeedup.toFixed(2)} req/s (target ≥ 2.5), ×${ratios.baseline.tasksCpuSpeedup?.toFixed(2) ?? 'n/a'} by CPU per request; me ×${ratios.baseline.meSpeedup.toFixed(2)}`);
   if (ratios.scaling) console.log(`through HAProxy: 2 API processes ÷ 1 = ${ratios.scaling.twoToOne.toFixed(2)} (tasks page req/s); 1 process behind HAProxy ÷ direct = ${ratios.scaling.balancerToDirect.toFixed(2)}`);
   console.log(`${relative(REPO_ROOT, output)} written (${database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'}); ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await cleanUp();

@@ -3,11 +3,11 @@
 import type { Request as LoadRequest } from 'autocannon';
 import type { BenchUser } from './seed.ts';
 
-/** lb1 / lb2: HAProxy (deploy/haproxy/haproxy.cfg) in front of 1 / 2 API processes. */
-export type ServerName = 'ceiling' | 'api' | 'bypass' | 'apiRls' | 'lb1' | 'lb2';
+/** lb1 / lb2: HAProxy (deploy/haproxy/haproxy.cfg) in front of 1 / 2 API processes; baseline: BENCH_BASELINE's API. */
+export type ServerName = 'ceiling' | 'api' | 'bypass' | 'apiRls' | 'lb1' | 'lb2' | 'baseline';
 
 export interface Scenario {
-  key: 'hello' | 'me' | 'meBypass' | 'tasks' | 'tasksRls' | 'writes' | 'tasksLb1' | 'tasksLb2';
+  key: 'hello' | 'me' | 'meBypass' | 'tasks' | 'tasksRls' | 'writes' | 'tasksLb1' | 'tasksLb2' | 'tasksBaseline' | 'meBaseline';
   title: string;
   server: ServerName;
   /** What one connection sends, in a loop; `connection` numbers connections from 0. */
@@ -44,8 +44,15 @@ function post(body: unknown, token?: string): LoadRequest {
   };
 }
 
-/** `loadBalanced`: add the tasks page through HAProxy with 1 and 2 API processes (HAProxy installed). */
-export function scenarios(users: BenchUser[], loadBalanced: boolean): Scenario[] {
+export interface ScenarioOptions {
+  /** The tasks page through HAProxy with 1 and 2 API processes (HAProxy installed). */
+  loadBalanced: boolean;
+  /** `me` and the tasks page on BENCH_BASELINE's API, beside today's. */
+  baseline?: string;
+}
+
+export function scenarios(users: BenchUser[], options: ScenarioOptions): Scenario[] {
+  const { loadBalanced, baseline } = options;
   const userFor = (connection: number) => users[connection % users.length]!;
   const tasksPage = (connection: number) => [post({ query: QUERIES.tasks, operationName: 'TasksPage', variables: { first: 20 } }, userFor(connection).token)];
   return [
@@ -85,6 +92,12 @@ export function scenarios(users: BenchUser[], loadBalanced: boolean): Scenario[]
       server: 'api',
       requestsFor: (connection) => writeLoop(userFor(connection).token, connection),
     },
+    ...(baseline
+      ? ([
+          { key: 'meBaseline', title: `\`me\` at ${baseline}`, server: 'baseline', requestsFor: (connection) => [post({ query: QUERIES.me, operationName: 'Me' }, userFor(connection).token)] },
+          { key: 'tasksBaseline', title: `\`tasks(first: 20)\` with owners at ${baseline}`, server: 'baseline', requestsFor: tasksPage },
+        ] satisfies Scenario[])
+      : []),
     ...(loadBalanced
       ? ([
           { key: 'tasksLb1', title: '`tasks` page through HAProxy, 1 API process', server: 'lb1', requestsFor: tasksPage },

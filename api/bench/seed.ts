@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { PrismaClient } from '@taskgate/prisma/client';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@taskgate/shared/token-contract';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SESSION_ID_CLAIM } from '@taskgate/shared/token-contract';
 
 export interface BenchSigning {
   /** JWT_SECRET for the API processes: random per run. */
@@ -30,7 +30,8 @@ export function newSigning(): BenchSigning {
 }
 
 export async function mintAccessToken(signing: BenchSigning, userId: string, key = signing.secret): Promise<string> {
-  return new SignJWT({})
+  // sid: the token contract requires one; these tokens belong to no Better Auth session.
+  return new SignJWT({ [SESSION_ID_CLAIM]: `bench-${randomUUID()}` })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE })
     .setSubject(userId)
     .setIssuer(signing.issuer)

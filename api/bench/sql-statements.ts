@@ -1,8 +1,8 @@
-// SQL statements one `tasks` page costs, counted from Prisma's query events on an in-process API
-// over the benchmark database. Must not grow with the page size (no N+1).
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@taskgate/prisma/client';
+// SQL statements one `tasks` page costs, counted from every statement the database clients send
+// (Prisma's and the query builder's) on an in-process API over the benchmark database. Must not grow
+// with the page size (no N+1).
 import type { ApiConfig } from '../src/config.ts';
+import { createPrismaClient } from '../src/db.ts';
 import { createApi } from '../src/yoga.ts';
 import { QUERIES } from './scenarios.ts';
 import type { BenchUser } from './seed.ts';
@@ -11,7 +11,7 @@ export const PAGE_SIZES = [1, 20, 100] as const;
 
 export interface StatementCount {
   pageSize: number;
-  /** Everything Prisma sent, transaction control included. */
+  /** Everything sent, transaction control included (the query builder's BEGIN/COMMIT are not logged). */
   total: number;
   /** Statements that read or write rows (not BEGIN/COMMIT or session settings). */
   data: number;
@@ -22,11 +22,7 @@ const isControlStatement = (sql: string) => /^(BEGIN|COMMIT|ROLLBACK|SET|RESET)\
 
 export async function countStatementsPerPage(config: ApiConfig, user: BenchUser, rowLevelSecurity: boolean): Promise<StatementCount[]> {
   const statements: string[] = [];
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: config.database.url, max: 2 }),
-    log: [{ emit: 'event', level: 'query' }],
-  });
-  prisma.$on('query', (event) => statements.push(event.query));
+  const prisma = createPrismaClient({ url: config.database.url, poolSize: 2, onStatement: (sql) => statements.push(sql) });
   const api = createApi({ prisma, jwt: config.jwt, graphiql: false, logging: false, rowLevelSecurity });
   try {
     const counts: StatementCount[] = [];

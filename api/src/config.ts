@@ -7,7 +7,8 @@ import type { JwksSettings } from './auth/remote-key-set.ts';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@taskgate/shared/token-contract';
 import { parseLogLevel, type LogLevel } from './observability/logger.ts';
 import {
-  boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parsePreviousSecret, parseSecret, type NodeEnv,
+  boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parsePreviousSecret, parseRedisKeyPrefix, parseRedisUrl,
+  parseSecret, type NodeEnv,
 } from '@taskgate/shared/env-parsing';
 
 export { ConfigError } from '@taskgate/shared/env-parsing';
@@ -61,7 +62,24 @@ export interface ApiConfig {
   workers: number;
   /** SHUTDOWN_DELAY: seconds of draining (readiness 503) between SIGTERM and closing the listener. */
   shutdownDelaySeconds: number;
+  /**
+   * REDIS_URL: task events reach the subscribers on every API process, and revocations every API
+   * process, through Redis pub/sub. Unset: task events stay in this process and revocations come from
+   * PostgreSQL (LISTEN/NOTIFY, or polling on the embedded database).
+   */
+  redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX: starts every Redis channel this deployment uses (shared with the web tier). */
+  redisKeyPrefix: string;
+  /** SUBSCRIPTIONS_PER_USER / MAX_SUBSCRIPTIONS: open event streams allowed per user and in all, per process. */
+  subscriptionLimits: SubscriptionLimits;
 }
+
+export interface SubscriptionLimits {
+  perUser: number;
+  total: number;
+}
+
+export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = { perUser: 10, total: 10_000 };
 
 export const DEFAULT_WEB_ORIGIN = 'http://localhost:3000';
 
@@ -88,6 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     instanceId: read('INSTANCE_ID', parseInstanceId, ''),
     workers: read('API_WORKERS', (raw) => integer(raw, workersByDefault, 1, 64), 1),
     shutdownDelaySeconds: read('SHUTDOWN_DELAY', (raw) => duration(raw, '0s', '0s', '60s'), 0),
+    redisUrl: read('REDIS_URL', parseRedisUrl, undefined),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX', parseRedisKeyPrefix, ''),
+    subscriptionLimits: {
+      perUser: read('SUBSCRIPTIONS_PER_USER', (raw) => integer(raw, DEFAULT_SUBSCRIPTION_LIMITS.perUser, 1, 1000), 0),
+      total: read('MAX_SUBSCRIPTIONS', (raw) => integer(raw, DEFAULT_SUBSCRIPTION_LIMITS.total, 1, 1_000_000), 0),
+    },
   };
 
   done();

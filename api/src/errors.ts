@@ -5,7 +5,9 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { isDatabaseUnavailable } from './database-errors.ts';
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'SERVICE_UNAVAILABLE';
+export type ErrorCode =
+  | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'SERVICE_UNAVAILABLE'
+  | 'TOO_MANY_SUBSCRIPTIONS' | 'SUBSCRIPTION_CAPACITY_REACHED';
 
 export function unauthenticated(message = 'Authentication required'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -23,6 +25,20 @@ export function notFound(what: string): GraphQLError {
 /** `field` is the argument path, e.g. "input.title", so a UI can show the message next to it. */
 export function badUserInput(field: string, message: string): GraphQLError {
   return new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+/** SUBSCRIPTIONS_PER_USER: this user already has that many streams open on this API process. */
+export function tooManySubscriptions(limit: number): GraphQLError {
+  return new GraphQLError(`Too many open subscriptions: at most ${limit} per user; close one (another tab or device) first`, {
+    extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit, http: { status: 429 } },
+  });
+}
+
+/** MAX_SUBSCRIPTIONS reached on this API process (or it is stopping): another replica may have room. */
+export function subscriptionCapacityReached(): GraphQLError {
+  return new GraphQLError('This server cannot open more subscriptions right now, please retry shortly', {
+    extensions: { code: 'SUBSCRIPTION_CAPACITY_REACHED', http: { status: 503, headers: { 'retry-after': '5' } } },
+  });
 }
 
 /**

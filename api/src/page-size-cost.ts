@@ -96,23 +96,33 @@ export function useCostOfPageSizes(options: CostLimitOptions): Plugin {
     const written = withPageSizesWrittenIn(schema, document, variables);
     return written === document ? [] : validate(schema, written, [costRule]);
   };
+  type Args = { schema: GraphQLSchema; document: DocumentNode; variableValues?: Record<string, unknown> | null };
+  const refusal = (args: Args) => {
+    // The same query with the same page sizes costs the same: check each combination once.
+    const key = JSON.stringify(pageSizeVariables(args.document).map((name) => args.variableValues?.[name] ?? null));
+    let verdicts = verdictsOf.get(args.document);
+    if (!verdicts) verdictsOf.set(args.document, (verdicts = new Map()));
+    let errors = verdicts.get(key);
+    if (!errors) {
+      errors = check(args.schema, args.document, args.variableValues);
+      if (verdicts.size >= MAX_VERDICTS_PER_DOCUMENT) verdicts.clear();
+      verdicts.set(key, errors);
+    }
+    if (errors.length === 0) return undefined;
+    // Answered like the validation-time refusal: 400 under the GraphQL-over-HTTP media type.
+    return {
+      errors: errors.map((error) => new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400, spec: true } } })),
+    };
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      // The same query with the same page sizes costs the same: check each combination once.
-      const key = JSON.stringify(pageSizeVariables(args.document).map((name) => args.variableValues?.[name] ?? null));
-      let verdicts = verdictsOf.get(args.document);
-      if (!verdicts) verdictsOf.set(args.document, (verdicts = new Map()));
-      let errors = verdicts.get(key);
-      if (!errors) {
-        errors = check(args.schema, args.document, args.variableValues);
-        if (verdicts.size >= MAX_VERDICTS_PER_DOCUMENT) verdicts.clear();
-        verdicts.set(key, errors);
-      }
-      if (errors.length === 0) return;
-      // Answered like the validation-time refusal: 400 under the GraphQL-over-HTTP media type.
-      setResultAndStopExecution({
-        errors: errors.map((error) => new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400, spec: true } } })),
-      });
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    // A subscription's events are resolved with the same selection: checked once, before it opens.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }

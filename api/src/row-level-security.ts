@@ -11,6 +11,8 @@
 // replaces `$transaction` with one that opens a single transaction starting with the same settings,
 // and the query hook lets operations already running inside it through unchanged.
 import type { Prisma, PrismaClient } from '@taskgate/prisma/client';
+import type { QueryBuilder } from '@taskgate/prisma/connect';
+import { sql } from 'kysely';
 
 /** The database role the API's queries run as; created by the migration, owns no table. */
 export const API_DATABASE_ROLE = 'taskgate_api';
@@ -103,4 +105,17 @@ export function rowLevelSecurityClients(prisma: PrismaClient, capacity = 1000): 
     clients.set(userId, client);
     return client;
   };
+}
+
+/**
+ * The query builder's counterpart: each read runs in a transaction that first acts as the caller,
+ * exactly as the Prisma client above does, so the policies confine it too.
+ */
+export function readAsCallerUnderRowLevelSecurity(db: QueryBuilder, userId: string | null): <T>(read: (db: QueryBuilder) => Promise<T>) => Promise<T> {
+  const caller = userId ?? '';
+  return (read) =>
+    db.transaction().execute(async (transaction) => {
+      await sql`SELECT set_config('role', ${API_DATABASE_ROLE}, true), set_config('app.user_id', ${caller}, true)`.execute(transaction);
+      return read(transaction);
+    });
 }

@@ -15,7 +15,10 @@ export function useNoSuggestionsInVariableErrors(): Plugin {
     onExecute: () => ({
       onExecuteDone: (payload) =>
         handleStreamOrSingleExecutionResult(payload, ({ result }) => {
-          for (const error of result.errors ?? []) error.message = error.message.replace(SUGGESTION, ` ${SUGGESTION_MASK}`);
+          // Only errors that carry a suggestion are touched (graphql-jit's errors have a read-only message).
+          for (const error of result.errors ?? []) {
+            if (error.message.includes('Did you mean')) error.message = error.message.replace(SUGGESTION, ` ${SUGGESTION_MASK}`);
+          }
         }),
     }),
   };

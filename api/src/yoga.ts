@@ -2,19 +2,24 @@
 // call `api.fetch(...)` directly.
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '@taskgate/prisma/client';
+import { queryBuilderOf, type QueryBuilder } from '@taskgate/prisma/connect';
 import { INSTANCE_HEADER } from '@taskgate/shared/instance-id';
 import { useBearerAuthentication, type GraphQLContext } from './auth/context.ts';
+import { RevokedSessions } from './auth/revoked-sessions.ts';
 import { withVerificationCache } from './auth/verification-cache.ts';
 import { createAccessTokenVerifier } from './auth/verify.ts';
 import { DEFAULT_WEB_ORIGIN, type JwtSettings } from './config.ts';
+import { useCompiledExecution } from './compiled-execution.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './csrf-prevention.ts';
-import { requestDatabaseClients } from './db.ts';
+import { requestDatabases } from './db.ts';
 import { maskError } from './errors.ts';
 import { renderGraphiQLPage } from './graphiql-page.ts';
 import { useGraphiqlStatus } from './graphiql-status.ts';
 import { MAX_REQUEST_BODY_BYTES, useGraphQLLimits } from './graphql-limits.ts';
 import { createLogger, yogaLogger, type Logger } from './observability/logger.ts';
 import { useRequestLog } from './observability/request-log.ts';
+import { createTaskEventBus, type TaskEventBus } from './live/task-event-bus.ts';
+import { SubscriptionStreams } from './live/subscription-streams.ts';
 import { useRequestFormatChecks } from './request-format.ts';
 import { schema } from './schema/index.ts';
 
@@ -40,6 +45,16 @@ export interface ApiOptions {
    * its own: queued behind a busy pool, the check would time out and take a merely busy replica out.
    */
   readinessPrisma?: PrismaClient;
+  /** Task events between mutations and `taskEvents` streams (serve.ts: Redis with REDIS_URL); default: this process only. */
+  taskEvents?: TaskEventBus;
+  /** Revoked sessions (serve.ts keeps them in step with the database); default: none, nothing to load. */
+  revokedSessions?: RevokedSessions;
+  /** This process's open subscription streams and their limits; default: a new set with the default limits. */
+  subscriptionStreams?: SubscriptionStreams;
+  /** The query builder for hot reads; default: the one over `prisma`'s own pool (createPrismaClient). */
+  queryBuilder?: QueryBuilder;
+  /** Compiled execution (graphql-jit, see compiled-execution.ts); default on. Off: graphql-js' executor for all. */
+  compiledExecution?: boolean;
 }
 
 export type Api = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -47,8 +62,14 @@ export type Api = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 export function createApi(options: ApiOptions): Api {
   const { prisma } = options;
   const logger = options.logger ?? createLogger({ level: options.logging === false ? 'silent' : 'info' });
-  const databaseClientFor = requestDatabaseClients(prisma, options.rowLevelSecurity ?? false);
+  const databaseFor = requestDatabases(prisma, options.queryBuilder ?? queryBuilderOf(prisma), options.rowLevelSecurity ?? false);
+  const taskEvents = options.taskEvents ?? createTaskEventBus({ logger });
+  const revokedSessions = options.revokedSessions ?? new RevokedSessions();
+  const streams = options.subscriptionStreams ?? new SubscriptionStreams({ isRevoked: (sessionId) => revokedSessions.has(sessionId) });
+  // A revoked session's open streams end at once, the way they end at exp.
+  revokedSessions.onRevoked((sessionId) => streams.endSession(sessionId));
   const authentication = useBearerAuthentication({
+    revokedSessions,
     // A client sends the same token until it expires: check its signature once, not per request.
     verify: withVerificationCache(createAccessTokenVerifier(options.jwt)),
     maxTokenBytes: options.jwt.maxTokenBytes,
@@ -86,7 +107,7 @@ export function createApi(options: ApiOptions): Api {
     // Built once per request from the identity the authentication plugin verified.
     context: ({ request }) => {
       const identity = authentication.identityOf(request);
-      return { identity, prisma: databaseClientFor(identity?.userId ?? null) };
+      return { identity, ...databaseFor(identity?.userId ?? null), taskEvents };
     },
     plugins: [
       // First, so the request id and start time exist before any other plugin answers.
@@ -96,7 +117,7 @@ export function createApi(options: ApiOptions): Api {
         endpoint: '/readyz',
         // Answer 503 without passing the database's error text to the caller.
         check: async () => {
-          if (options.isDraining?.()) return false;
+          if (options.isDraining?.() || !revokedSessions.loaded) return false;
           try {
             await (options.readinessPrisma ?? prisma).$queryRaw`SELECT 1`;
             return true;
@@ -108,10 +129,13 @@ export function createApi(options: ApiOptions): Api {
       // Like /readyz, before the default deny: it says only whether the GraphiQL page above is served.
       useGraphiqlStatus(options.graphiql),
       authentication.plugin,
+      // Counts, limits and ends subscription streams (at exp, on revocation, at shutdown).
+      streams.plugin(),
       useCsrfPrevention(),
       // After CSRF prevention: a cross-site form post is refused as such before its format is judged.
       useRequestFormatChecks(),
       ...useGraphQLLimits(),
+      ...(options.compiledExecution === false ? [] : [useCompiledExecution()]),
     ],
   });
 }

@@ -91,3 +91,23 @@ describe('loadConfig: GRAPHIQL and WEB_ORIGIN', () => {
     expect(() => loadConfig({ ...valid, WEB_ORIGIN: '*' })).toThrow(/WEB_ORIGIN/);
   });
 });
+
+describe('loadConfig: live updates (REDIS_URL, subscription limits)', () => {
+  it('defaults to no Redis and 10 streams per user, 10 000 per process', () => {
+    const config = loadConfig(valid);
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.redisKeyPrefix).toBe('taskgate:auth:');
+    expect(config.subscriptionLimits).toEqual({ perUser: 10, total: 10_000 });
+  });
+  it('reads REDIS_URL, REDIS_KEY_PREFIX, SUBSCRIPTIONS_PER_USER and MAX_SUBSCRIPTIONS', () => {
+    const config = loadConfig({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379/2', REDIS_KEY_PREFIX: 'tg:', SUBSCRIPTIONS_PER_USER: '3', MAX_SUBSCRIPTIONS: '500' });
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379/2', redisKeyPrefix: 'tg:', subscriptionLimits: { perUser: 3, total: 500 } });
+  });
+  it('refuses a REDIS_URL that is not redis:// without repeating it (it may hold a password)', () => {
+    expect(() => loadConfig({ ...valid, REDIS_URL: 'http://user:hunter2@cache:6379' })).toThrow(/REDIS_URL: must be a redis:\/\//);
+    expect(() => loadConfig({ ...valid, REDIS_URL: 'http://user:hunter2@cache:6379' })).not.toThrow(/hunter2/);
+  });
+  it('refuses a SUBSCRIPTIONS_PER_USER of 0', () => {
+    expect(() => loadConfig({ ...valid, SUBSCRIPTIONS_PER_USER: '0' })).toThrow(/SUBSCRIPTIONS_PER_USER: must be an integer from 1/);
+  });
+});

@@ -7,11 +7,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PrismaClient } from '@taskgate/prisma/client';
+import { queryBuilderOf } from '@taskgate/prisma/connect';
 import { applyMigrations } from '../../prisma/src/migrate.ts';
 import { loadConfig } from '../src/config.ts';
-import { createPrismaClient, requestDatabaseClients } from '../src/db.ts';
+import { createPrismaClient, requestDatabases } from '../src/db.ts';
 import { API_DATABASE_ROLE, rowLevelSecurityClients } from '../src/row-level-security.ts';
 import { createHarness, databaseUrl, type TestUser } from './support/api-harness.ts';
+import { forgetfulQueryBuilder } from './support/forgetful-query-builder.ts';
 
 const harness = createHarness();
 const base = harness.prisma;
@@ -20,9 +22,10 @@ let bob: TestUser;
 let aliceTaskId: string;
 let bobTaskId: string;
 
-const clientsWith = { on: requestDatabaseClients(base, true), off: requestDatabaseClients(base, false) };
+const databasesWith = { on: requestDatabases(base, queryBuilderOf(base), true), off: requestDatabases(base, queryBuilderOf(base), false) };
 /** The client yoga.ts puts in a request's context, for `user` (null: no verified caller). */
-const requestClient = (user: TestUser | null, rowLevelSecurity = true) => clientsWith[rowLevelSecurity ? 'on' : 'off'](user?.id ?? null);
+const requestDatabase = (user: TestUser | null, rowLevelSecurity = true) => databasesWith[rowLevelSecurity ? 'on' : 'off'](user?.id ?? null);
+const requestClient = (user: TestUser | null, rowLevelSecurity = true) => requestDatabase(user, rowLevelSecurity).prisma;
 const ownersOf = (rows: { ownerId: string }[]) => [...new Set(rows.map((row) => row.ownerId))];
 const aliceRows = () => base.task.findMany({ where: { ownerId: alice.id }, orderBy: { id: 'asc' } });
 const globalId = (id: string) => Buffer.from(`Task:${id}`).toString('base64');
@@ -147,7 +150,7 @@ describe('the settings never outlive their transaction', () => {
     const single = createPrismaClient({ url: databaseUrl(), poolSize: 1 });
     try {
       const [before] = await single.$queryRaw<{ role: string }[]>`SELECT current_user AS role`;
-      expect(await requestDatabaseClients(single, true)(bob.id).task.count()).toBe(1);
+      expect(await requestDatabases(single, queryBuilderOf(single), true)(bob.id).prisma.task.count()).toBe(1);
       const [after] = await single.$queryRaw<{ role: string; caller: string | null }[]>`
         SELECT current_user AS role, current_setting('app.user_id', true) AS caller`;
       expect(after?.role).toBe(before?.role);
@@ -170,7 +173,7 @@ describe('the settings never outlive their transaction', () => {
       }, { timeout: 10_000 });
       await holding;
       const waitStarted = performance.now();
-      expect(await requestDatabaseClients(single, true)(bob.id).task.count()).toBe(1);
+      expect(await requestDatabases(single, queryBuilderOf(single), true)(bob.id).prisma.task.count()).toBe(1);
       expect(performance.now() - waitStarted).toBeGreaterThan(2_000);
       await held;
     } finally {
@@ -208,14 +211,22 @@ describe('through the API: a resolver that forgot the owner filter', () => {
       },
     },
   }) as unknown as PrismaClient;
+  // The same bug in the query builder, which reads the tasks page.
+  const forgetfulReads = forgetfulQueryBuilder(base);
   // Not closed: they share `base`, which the main harness disconnects.
-  const guarded = createHarness({ prisma: forgetful, rowLevelSecurity: true });
-  const unguarded = createHarness({ prisma: forgetful, rowLevelSecurity: false });
+  const guarded = createHarness({ prisma: forgetful, queryBuilder: forgetfulReads, rowLevelSecurity: true });
+  const unguarded = createHarness({ prisma: forgetful, queryBuilder: forgetfulReads, rowLevelSecurity: false });
 
   it('tasks lists only B\'s own tasks', async () => {
     const response = await guarded.graphql('{ tasks(first: 100) { edges { node { id title } } } }', { token: bob.token });
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data!.tasks.edges.map((edge: any) => edge.node.id)).toEqual([globalId(bobTaskId)]);
+  });
+
+  it('control: with DATABASE_RLS=off the forgetful tasks page reads A\'s rows (the Task scope then refuses them)', async () => {
+    const response = await unguarded.graphql('{ tasks(first: 100) { edges { node { id title } } } }', { token: bob.token });
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(response.body)).not.toContain('Alice secret');
   });
 
   it('task(id: A\'s task) is null, with no error', async () => {
@@ -303,7 +314,7 @@ describe.skipIf(inject('databaseKind') !== 'postgresql' || !serverUrl)('connecti
     const [who] = await prisma.$queryRaw<{ role: string }[]>`SELECT current_user AS role`;
     expect(who?.role).toBe(owner);
     expect(ownersOf(await prisma.task.findMany()).sort()).toEqual(['a', 'b']);
-    const clientFor = requestDatabaseClients(prisma, true);
+    const clientFor = (userId: string | null) => requestDatabases(prisma, queryBuilderOf(prisma), true)(userId).prisma;
     expect(ownersOf(await clientFor('b').task.findMany())).toEqual(['b']);
     expect(await clientFor('b').task.deleteMany()).toEqual({ count: 1 });
     expect(ownersOf(await prisma.task.findMany())).toEqual(['a']);

@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url';
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import {
-  execute, getNamedType, isInputObjectType, isNonNullType, isScalarType, parse,
+  execute, getNamedType, subscribe, isInputObjectType, isNonNullType, isScalarType, parse,
   type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLObjectType, type GraphQLSchema,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 import { printSchemaSDL, SCHEMA_FILE } from '../src/schema/sdl.ts';
 
-/** Query, Mutation and, should one ever be added, Subscription. */
+/** Query, Mutation and Subscription. */
 const rootTypesOf = (checked: GraphQLSchema): GraphQLObjectType[] =>
   [checked.getQueryType(), checked.getMutationType(), checked.getSubscriptionType()].filter((type): type is GraphQLObjectType => !!type);
 const rootTypes = rootTypesOf(schema);
@@ -55,13 +55,14 @@ describe('schema contract', () => {
     expect(readFileSync(fileURLToPath(SCHEMA_FILE), 'utf8')).toBe(printSchemaSDL());
   });
 
-  it('has no nodes(ids:) field, and Query/Mutation have exactly the contract\'s fields', () => {
+  it('has no nodes(ids:) field, and Query/Mutation/Subscription have exactly the contract\'s fields', () => {
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(['me', 'node', 'task', 'tasks', 'user']);
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(['createTask', 'deleteTask', 'updateTask']);
+    expect(Object.keys(schema.getSubscriptionType()!.getFields()).sort()).toEqual(['taskEvents']);
   });
 
   it('every root type requires the loggedIn scope and no root field opts out of it', () => {
-    expect(rootTypes.length).toBeGreaterThanOrEqual(2);
+    expect(rootTypes.map((type) => type.name)).toEqual(['Query', 'Mutation', 'Subscription']);
     expect(unguardedRootFields(schema)).toEqual([]);
   });
 
@@ -81,9 +82,12 @@ describe('schema contract', () => {
   for (const type of rootTypes) {
     for (const field of Object.values(type.getFields())) {
       it(`${type.name}.${field.name} refuses a caller without identity`, async () => {
-        const operation = type === schema.getMutationType() ? 'mutation' : 'query';
+        const operation = type === schema.getMutationType() ? 'mutation' : type === schema.getSubscriptionType() ? 'subscription' : 'query';
         const document = parse(`${operation} { ${field.name}${argumentList(field)}${selection(field)} }`);
-        const result = await execute({ schema, document, contextValue: { identity: null, prisma: null } });
+        // A subscription is refused before `subscribe` runs: a result, not a stream (the context has no event bus to touch).
+        const contextValue = { identity: null, prisma: null, taskEvents: null };
+        const result = operation === 'subscription' ? await subscribe({ schema, document, contextValue }) : await execute({ schema, document, contextValue });
+        if (Symbol.asyncIterator in result) throw new Error(`${field.name} opened a stream without identity`);
         expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
         expect(result.data?.[field.name] ?? null).toBeNull();
       });

@@ -66,7 +66,7 @@ describe('JWT_MODE=hs256: JWT_SECRET with JWT_SECRET_PREVIOUS during a rotation'
 
   it('refuses an EdDSA token (the other mode\'s algorithm)', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ sid: 'session-1' })
       .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
       .setSubject('user-1')
       .setIssuer(testJwtSettings.issuer)

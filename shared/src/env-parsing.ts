@@ -113,3 +113,30 @@ export function httpUrl(raw: string | undefined, fallback: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`must be an http(s) URL, got "${value}"`);
   return url;
 }
+
+/**
+ * redis://[user:password@]host[:port][/db] or rediss:// (TLS), as ioredis reads it. Messages never repeat
+ * the value: it may carry a password.
+ */
+export function parseRedisUrl(raw: string | undefined): string | undefined {
+  const value = nonEmpty(raw);
+  if (value === undefined) return undefined;
+  const expected = 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${expected} (the value is not a URL)`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`${expected}, got a ${url.protocol} URL`);
+  if (!url.hostname) throw new Error(`${expected} (no host)`);
+  if (!/^\/?(\d+)?$/.test(url.pathname)) throw new Error(`${expected}; the path may only be a database number, such as /1`);
+  return value;
+}
+
+/** Letters, digits and `_.:-`, up to 64: what shows plainly in redis-cli and needs no escaping in SCAN patterns. */
+export function parseRedisKeyPrefix(raw: string | undefined): string {
+  const value = nonEmpty(raw) ?? 'taskgate:auth:';
+  if (!/^[\w.:-]{1,64}$/.test(value)) throw new Error(`must be 1-64 letters, digits or _.:- characters, got "${value}"`);
+  return value;
+}

@@ -4,6 +4,8 @@
 // connection, for SHUTDOWN_DELAY, while requests are still served, so the balancer's health checks
 // take the replica out of rotation before it stops accepting. Then it stops listening, finishes the
 // requests in flight, runs `onClosed` (release the database pool) and exits 0; a stuck shutdown exits 1.
+// Responses that never end by themselves (the API's Server-Sent Events streams) are ended by
+// `onClosing` when the listener closes, and their connections close behind them.
 //
 // Idle keep-alive connections outlive any balancer's own idle timeout (HAProxy: seconds, ALB: 60 s),
 // so the balancer, not this server, closes them: it never sends a request on a connection this
@@ -15,6 +17,11 @@ export interface HttpLifecycleOptions {
   shutdownDelaySeconds: number;
   /** Releases what the server used (database pool, Redis); awaited before exit 0. */
   onClosed: () => Promise<void>;
+  /**
+   * Called when the listener closes (after the drain delay): ends responses that would otherwise stay
+   * open for good, such as event streams, so the server can finish. Clients reconnect elsewhere.
+   */
+  onClosing?: () => void;
   /** After the delay, how long in-flight requests may take before the process exits 1. */
   forceExitAfterMs?: number;
 }
@@ -41,6 +48,7 @@ export function manageHttpLifecycle(server: Server, options: HttpLifecycleOption
   });
 
   const close = () => {
+    options.onClosing?.();
     server.close(() => {
       options.onClosed().then(
         () => process.exit(0),
@@ -48,8 +56,12 @@ export function manageHttpLifecycle(server: Server, options: HttpLifecycleOption
       );
     });
     server.closeIdleConnections();
-    // Node would keep their keep-alive connections open and delay close().
-    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+    // Node would keep their keep-alive connections open and delay close(). A response already under
+    // way (a stream ended by onClosing) cannot say so in a header: its connection is closed after it.
+    for (const response of inFlight) {
+      if (!response.headersSent) response.setHeader('connection', 'close');
+      else response.once('finish', () => response.socket?.end());
+    }
     setTimeout(() => process.exit(1), options.forceExitAfterMs ?? 10_000).unref();
   };
 

@@ -91,6 +91,8 @@ describe.skipIf(composeMissing !== undefined)('docker-compose.yml (docker compos
     const web = services.web?.environment ?? {};
     expect(String(web.TRUST_PROXY)).toBe('true');
     expect(String(web.REDIS_URL)).toMatch(/^redis:\/\/redis:6379/);
+    // The API replicas share it too: task events and revocations across replicas.
+    expect(String(services.api?.environment?.REDIS_URL)).toBe(String(web.REDIS_URL));
     expect(services.web?.depends_on?.redis?.condition).toBe('service_healthy');
   });
 

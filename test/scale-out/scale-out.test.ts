@@ -6,6 +6,7 @@ import { createPrismaClient } from '@taskgate/prisma/connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareDatabaseWithLedgers, createLoadUsers, warmUp } from '../../api/test/load/isolation-scenario.ts';
 import { runIsolationWorkload, type WorkloadReport } from '../../api/test/load/workload.ts';
+import { openSse, type SseStream } from '../../api/test/support/sse-client.ts';
 import { HttpClient } from './support/http-client.ts';
 import { checkPrerequisites } from './support/prerequisites.ts';
 import { startScaledSystem, type ScaledSystem } from './support/scaled-system.ts';
@@ -51,6 +52,95 @@ describe.skipIf(!prerequisites.ready)('scaled-out system: 2 API + 2 web replicas
       }
     }
     expect([...accepted].sort()).toEqual(['web-1 → api-1', 'web-1 → api-2', 'web-2 → api-1', 'web-2 → api-2']);
+  });
+
+  it('delivers a task written through API replica 1 to its owner\'s stream on API replica 2 (Redis), and to nobody else', async () => {
+    // Addresses of their own: sign-ups are limited per client address (5 a minute).
+    const [owner, stranger] = await Promise.all([signUp(system.origin, '127.0.4.1', 'live-owner'), signUp(system.origin, '127.0.4.2', 'live-stranger')]);
+    const [{ token }, { token: strangerToken }] = await Promise.all([accessToken(owner), accessToken(stranger)]);
+    const [api1, api2] = system.api;
+    const streams = await Promise.all([
+      openSse(`${api2.url}/graphql`, { token }),
+      openSse(`${api2.url}/graphql`, { token: strangerToken }),
+      // Through HAProxy as the SPA subscribes: it streams the events as they come.
+      openSse(`${system.origin}/graphql`, { token }),
+    ]);
+    const [ownerStream, strangerStream, balancedStream] = streams as [SseStream, SseStream, SseStream];
+    try {
+      expect(streams.map((stream) => stream.status)).toEqual([200, 200, 200]);
+      await sleep(300); // each replica's SUBSCRIBE to the owner's channel reaches Redis
+      const written = await fetch(`${api1.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: 'mutation { createTask(input: { title: "written on api-1" }) { id } }' }),
+      });
+      expect(written.headers.get('x-taskgate-instance')).toBe('api-1');
+      const { data } = (await written.json()) as { data: { createTask: { id: string } } };
+      const writtenAt = performance.now();
+      const event = await ownerStream.next(2_000);
+      const latency = performance.now() - writtenAt;
+      expect(event).toEqual({ data: { taskEvents: { kind: 'CREATED', taskId: data.createTask.id, task: { id: data.createTask.id, title: 'written on api-1', completed: false } } } });
+      expect((await balancedStream.next(2_000)).data?.taskEvents.taskId).toBe(data.createTask.id);
+      await sleep(200);
+      expect(strangerStream.pending).toEqual([]);
+      console.log(`event from api-1 on api-2's stream ${latency.toFixed(1)} ms after the write's response`);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
+  });
+
+  it('keeps open streams out of the replicas\' request places: with 36 streams through HAProxy (more than 2 × maxconn 16), requests are still answered at once', async () => {
+    const people = await Promise.all(Array.from({ length: 4 }, (_, i) => signUp(system.origin, `127.0.4.${10 + i}`, `streams-${i}`)));
+    const tokens = await Promise.all(people.map(async (person) => (await accessToken(person)).token));
+    // 9 per user: under SUBSCRIPTIONS_PER_USER (10) on any one replica, however HAProxy spreads them.
+    const streams = await Promise.all(tokens.flatMap((token) => Array.from({ length: 9 }, () => openSse(`${system.origin}/graphql`, { token }))));
+    try {
+      expect(streams.map((stream) => stream.status)).toEqual(streams.map(() => 200));
+      const states = await system.loadBalancer.serverStates();
+      const held = states.filter((state) => state.backend === 'api_streams').reduce((sum, state) => sum + state.current, 0);
+      // (A stream an earlier test closed may still be counted for a moment.)
+      expect(held).toBeGreaterThanOrEqual(36);
+      const started = performance.now();
+      const answer = await me(people[0]!, tokens[0]!);
+      expect(answer.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
+  });
+
+  it('enforces a sign-out through web replica 2 on both API replicas within 1 s, and ends their streams of that session', async () => {
+    const person = await signUp(system.origin, '127.0.4.3', 'signout');
+    const { token } = await accessToken(person);
+    const [api1, api2] = system.api;
+    const status = async (replica: typeof api1) =>
+      (await fetch(`${replica.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ me { id } }"}' })).status;
+    expect([await status(api1), await status(api2)]).toEqual([200, 200]);
+    const streams = await Promise.all(system.api.map((replica) => openSse(`${replica.url}/graphql`, { token })));
+    try {
+      // The browser's cookie, sent straight to web-2 (with the public Origin Better Auth checks).
+      const viaWeb2 = new HttpClient({ origin: system.web[1].url });
+      for (const [name, value] of person.client.cookies) viaWeb2.cookies.set(name, value);
+      const signOut = await viaWeb2.post('/api/auth/sign-out', {}, { origin: system.origin });
+      expect({ status: signOut.status, instance: signOut.instance }).toEqual({ status: 200, instance: 'web-2' });
+      const signedOutAt = performance.now();
+      let refusedAfter = Number.POSITIVE_INFINITY;
+      while (performance.now() - signedOutAt < 1_000) {
+        if ((await status(api1)) === 401 && (await status(api2)) === 401) {
+          refusedAfter = performance.now() - signedOutAt;
+          break;
+        }
+        await sleep(10);
+      }
+      expect(refusedAfter).toBeLessThan(1_000);
+      for (const stream of streams) {
+        expect((await stream.next(1_000)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        await stream.completed;
+      }
+      console.log(`sign-out through web-2 refused by api-1 and api-2 after ${refusedAfter.toFixed(1)} ms`);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
   });
 
   it('holds the sign-in limit across web replicas: the 11th attempt from one address is refused, another address still signs in', async () => {
@@ -129,6 +219,9 @@ describe.skipIf(!prerequisites.ready)('scaled-out system: 2 API + 2 web replicas
     const endpoint = `${system.origin}/graphql`;
     await warmUp(endpoint, users);
     const people = await Promise.all(Array.from({ length: 10 }, (_, i) => signUp(system.origin, `127.0.1.${i + 1}`, `rolling-${i}`)));
+    // An open event stream on each API replica must not hold up its exit: it completes when the replica stops.
+    const { token: streamToken } = await accessToken(people[0]!);
+    const openStreams = await Promise.all(system.api.map((replica) => openSse(`${replica.url}/graphql`, { token: streamToken })));
 
     const restartsOver = new AbortController();
     const webLoad = keepSessionsBusy(people, restartsOver.signal);
@@ -149,6 +242,10 @@ describe.skipIf(!prerequisites.ready)('scaled-out system: 2 API + 2 web replicas
 
     console.log(`rolling restart: ${workload.requests} API requests, ${web.requests} web-tier requests; exits ${exits.join(', ')}`);
     expect(exits).toEqual([...system.api, ...system.web].map((replica) => `${replica.name}: {"code":0,"signal":null}`));
+    expect(openStreams.map((stream) => ({ completed: stream.isCompleted, payloads: stream.pending }))).toEqual([
+      { completed: true, payloads: [] },
+      { completed: true, payloads: [] },
+    ]);
     expectIsolated(workload, database.databaseProblems);
     expect(database).toMatchObject({ lostWritesInDatabase: 0, phantomRows: 0 });
     expect(workload.failedRequests, replicaLogs()).toEqual([]);

@@ -3,8 +3,9 @@
 // token in the API's contract (@taskgate/shared/token-contract): HS256 with JWT_SECRET by default, or with
 // JWT_MODE=eddsa signed by Better Auth's own rotated Ed25519 keys, published at GET /api/auth/jwks.
 // With REDIS_URL, rate-limit counters and a short-lived session cache live in the Redis that every
-// replica shares; PostgreSQL keeps every session all the same.
-import { JWKS_PATH } from '@taskgate/shared/token-contract';
+// replica shares; PostgreSQL keeps every session all the same. A session that ends revokes its access
+// tokens at the API before their exp (session-revocation.ts).
+import { JWKS_PATH, SESSION_ID_CLAIM } from '@taskgate/shared/token-contract';
 import type { PrismaClient } from '@taskgate/prisma/client';
 import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
@@ -14,6 +15,7 @@ import { createAccessTokenSigner } from './access-token-signer.ts';
 import { CLIENT_IP_HEADER } from './client-ip.ts';
 import type { AccessTokenSettings, WebConfig } from './config.ts';
 import { createRedisSecondaryStorage } from './redis-storage.ts';
+import { createSessionRevocation } from './session-revocation.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 
@@ -45,6 +47,11 @@ export function createAuth(config: WebConfig, prisma: PrismaClient, { redis }: A
         failOpenPaths: PATHS_UNLIMITED_WITHOUT_REDIS,
       })
     : undefined;
+  const revokeSession = createSessionRevocation(prisma, {
+    tokenLifetimeSeconds: config.accessToken.lifetimeSeconds,
+    redis,
+    redisKeyPrefix: config.redisKeyPrefix,
+  });
   return betterAuth({
     appName: 'Taskgate',
     baseURL: config.publicUrl,
@@ -58,6 +65,19 @@ export function createAuth(config: WebConfig, prisma: PrismaClient, { redis }: A
     // With secondary storage Better Auth would keep sessions (and verification values) only there; in
     // PostgreSQL too, losing Redis's data signs nobody out, and reads fall back to it on a cache miss.
     session: { storeSessionInDatabase: true },
+    databaseHooks: {
+      session: {
+        delete: {
+          // Every way a session ends goes through here: sign-out, revoke-session, revoke-sessions,
+          // revoke-other-sessions, a password change that revokes the others, a deleted user. Before the
+          // delete, so a failure to record the revocation fails the sign-out (the person can retry)
+          // rather than leave its tokens working unnoticed until exp.
+          before: async (session) => {
+            await revokeSession(session);
+          },
+        },
+      },
+    },
     verification: { storeInDatabase: true },
     emailAndPassword: { enabled: true, autoSignIn: true },
     rateLimit: {
@@ -94,9 +114,10 @@ function signingKeys(publicUrl: string, settings: AccessTokenSettings): Pick<Jwt
     issuer: settings.issuer,
     audience: settings.audience,
     expirationTime: `${settings.lifetimeSeconds}s`,
-    // The default payload is the whole user row (email, name, ...). The API needs only `sub`, which
-    // the plugin sets to the user id after this; iat, exp, iss and aud are added when signing.
-    definePayload: () => ({}),
+    // The default payload is the whole user row (email, name, ...). The API needs `sub`, which the
+    // plugin sets to the user id after this, and `sid`, the session's id (never its token, which is a
+    // credential), so that ending the session revokes the token; iat, exp, iss and aud come when signing.
+    definePayload: ({ session }: { session: { id: string } }) => ({ [SESSION_ID_CLAIM]: session.id }),
   };
   if (settings.mode === 'eddsa') {
     return {

@@ -1,6 +1,8 @@
 // Every environment variable the web server reads, parsed and validated once at boot. Anything wrong
 // stops the process with a message naming the variable; nothing else in web/server reads process.env.
-import { boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parseSecret, type NodeEnv } from '@taskgate/shared/env-parsing';
+import {
+  boolean, duration, envReader, httpUrl, integer, nonEmpty, parseJwtMode, parseNodeEnv, parseRedisKeyPrefix, parseRedisUrl, parseSecret, type NodeEnv,
+} from '@taskgate/shared/env-parsing';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_LIFETIME } from '@taskgate/shared/token-contract';
 import { resolveDatabaseTarget, type DatabaseTarget } from '@taskgate/prisma/database';
 import { parseInstanceId } from '@taskgate/shared/instance-id';
@@ -126,33 +128,6 @@ function parseBetterAuthSecret(raw: string | undefined, jwtSecret: Uint8Array): 
 /** Between 1 second and 1 day: access tokens are meant to be short-lived. */
 function parseLifetime(raw: string | undefined): number {
   return duration(raw, DEFAULT_LIFETIME, '1s', '1d');
-}
-
-/**
- * redis://[user:password@]host[:port][/db] or rediss:// (TLS), as ioredis reads it. Messages never repeat
- * the value: it may carry a password.
- */
-function parseRedisUrl(raw: string | undefined): string | undefined {
-  const value = nonEmpty(raw);
-  if (value === undefined) return undefined;
-  const expected = 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${expected} (the value is not a URL)`);
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`${expected}, got a ${url.protocol} URL`);
-  if (!url.hostname) throw new Error(`${expected} (no host)`);
-  if (!/^\/?(\d+)?$/.test(url.pathname)) throw new Error(`${expected}; the path may only be a database number, such as /1`);
-  return value;
-}
-
-/** Letters, digits and `_.:-`, up to 64: what shows plainly in redis-cli and needs no escaping in SCAN patterns. */
-function parseRedisKeyPrefix(raw: string | undefined): string {
-  const value = nonEmpty(raw) ?? 'taskgate:auth:';
-  if (!/^[\w.:-]{1,64}$/.test(value)) throw new Error(`must be 1-64 letters, digits or _.:- characters, got "${value}"`);
-  return value;
 }
 
 /** An origin only: Better Auth's routes are mounted at /api/auth on this server's root. */

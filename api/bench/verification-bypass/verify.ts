@@ -9,8 +9,8 @@ export * from '../../src/auth/verify.ts';
 export function createAccessTokenVerifier(): AccessTokenVerifier {
   return async (token) => {
     try {
-      const { sub, exp } = decodeJwt(token);
-      if (typeof sub === 'string') return { ok: true, identity: { userId: sub, expiresAt: new Date((exp ?? 0) * 1000) } };
+      const { sub, sid, exp } = decodeJwt(token);
+      if (typeof sub === 'string') return { ok: true, identity: { userId: sub, sessionId: String(sid), expiresAt: new Date((exp ?? 0) * 1000) } };
     } catch {
       // fall through
     }

@@ -4,12 +4,19 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { PrismaClient } from '@taskgate/prisma/client';
+import type { ReadAsCaller } from '../db.ts';
+import type { TaskEventBus } from '../live/task-event-bus.ts';
+import type { RevokedSessions } from './revoked-sessions.ts';
 import { failureMessages, type AccessTokenVerifier, type Identity, type VerificationResult } from './verify.ts';
 
 export interface GraphQLContext {
   /** The verified caller. Null only when the schema is executed outside the HTTP server (schema tests). */
   readonly identity: Identity | null;
   readonly prisma: PrismaClient;
+  /** Reads with the query builder as this caller (row-level security applies when it is on). */
+  readonly readAsCaller: ReadAsCaller;
+  /** Where mutations announce committed task changes and `taskEvents` streams listen. */
+  readonly taskEvents: TaskEventBus;
 }
 
 // RFC 6750 §2.1 b64token; the scheme name is case-insensitive (RFC 7235 §2.1).
@@ -34,9 +41,20 @@ export function unauthenticatedResponse(message: string): Response {
   });
 }
 
+/** 503 while this process has not yet read which sessions are revoked (just after start). */
+function revocationsNotLoadedResponse(): Response {
+  const message = 'The service is starting, please retry shortly';
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] }), {
+    status: 503,
+    headers: { 'content-type': 'application/graphql-response+json; charset=utf-8', 'retry-after': '1', 'cache-control': 'no-store' },
+  });
+}
+
 export function useBearerAuthentication(options: {
   verify: AccessTokenVerifier;
   maxTokenBytes: number;
+  /** Sessions ended before their tokens' exp (sign-out, revocation): checked in memory on every request. */
+  revokedSessions: RevokedSessions;
 }): { plugin: Plugin; identityOf(request: Request): Identity | null } {
   const identities = new WeakMap<Request, Identity>();
 
@@ -49,7 +67,13 @@ export function useBearerAuthentication(options: {
     const token = readBearerToken(request);
     if (token === null) return { ok: false, reason: 'missing', message: failureMessages.missing };
     if (token === '') return { ok: false, reason: 'invalid', message: 'Authorization header must be "Bearer <access token>"' };
-    return options.verify(token);
+    const result = await options.verify(token);
+    // After the signature check, and after the verification cache too: a cached token is refused as
+    // soon as its session is revoked. A Map lookup; no database or network call.
+    if (result.ok && options.revokedSessions.has(result.identity.sessionId)) {
+      return { ok: false, reason: 'revoked', message: failureMessages.revoked };
+    }
+    return result;
   };
 
   const plugin: Plugin = {
@@ -59,6 +83,8 @@ export function useBearerAuthentication(options: {
       // Matching the endpoint's path here would not do: Yoga serves GraphQL at any URL that ends
       // with the endpoint (`/x/graphql`, `/?/graphql`: use-unhandled-route.js checks
       // `request.url.endsWith(graphqlEndpoint)`), so those would answer introspection unauthenticated.
+      // A process that has not read the revoked sessions yet cannot tell which tokens still hold.
+      if (!options.revokedSessions.loaded) return endResponse(revocationsNotLoadedResponse());
       const result = await authenticate(request);
       if (result.ok) identities.set(request, result.identity);
       else endResponse(unauthenticatedResponse(result.message));

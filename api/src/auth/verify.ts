@@ -4,16 +4,18 @@
 import { errors } from 'jose';
 import type { JwtSettings } from '../config.ts';
 import { createSignedTokenVerifier } from './keys.ts';
-import { REQUIRED_CLAIMS } from '@taskgate/shared/token-contract';
+import { REQUIRED_CLAIMS, SESSION_ID_CLAIM } from '@taskgate/shared/token-contract';
 
 export interface Identity {
   /** The user id: the token's `sub`. */
   readonly userId: string;
+  /** The Better Auth session the token was issued for (`sid`): ending it revokes the token. */
+  readonly sessionId: string;
   /** When the token stops being accepted (`exp`). */
   readonly expiresAt: Date;
 }
 
-export type TokenFailureReason = 'missing' | 'too_large' | 'expired' | 'not_yet_valid' | 'wrong_audience' | 'invalid';
+export type TokenFailureReason = 'missing' | 'too_large' | 'expired' | 'revoked' | 'not_yet_valid' | 'wrong_audience' | 'invalid';
 
 export type VerificationResult =
   | { readonly ok: true; readonly identity: Identity }
@@ -22,11 +24,13 @@ export type VerificationResult =
 export type AccessTokenVerifier = (token: string) => Promise<VerificationResult>;
 
 const MAX_SUBJECT_LENGTH = 255;
+const MAX_SESSION_ID_LENGTH = 255;
 
 export const failureMessages: Record<TokenFailureReason, string> = {
   missing: 'Authentication required: send Authorization: Bearer <access token>',
   too_large: 'Access token is too large',
   expired: 'Access token has expired',
+  revoked: 'Access token has been revoked: its session ended (signed out)',
   not_yet_valid: 'Access token is not valid yet',
   wrong_audience: 'Access token was not issued for this API',
   invalid: 'Access token is invalid',
@@ -50,12 +54,14 @@ export function createAccessTokenVerifier(settings: JwtSettings): AccessTokenVer
         clockTolerance: settings.clockToleranceSeconds,
       });
       const { sub, exp, iat } = payload;
+      const sessionId = payload[SESSION_ID_CLAIM];
       if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) return fail('invalid');
+      if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > MAX_SESSION_ID_LENGTH) return fail('invalid');
       if (typeof exp !== 'number') return fail('invalid');
       // jose checks `iat` is a number but not that it lies in the past.
       const nowSeconds = Math.floor(Date.now() / 1000);
       if (iat !== undefined && iat > nowSeconds + settings.clockToleranceSeconds) return fail('not_yet_valid');
-      return { ok: true, identity: Object.freeze({ userId: sub, expiresAt: new Date(exp * 1000) }) };
+      return { ok: true, identity: Object.freeze({ userId: sub, sessionId, expiresAt: new Date(exp * 1000) }) };
     } catch (error) {
       return fail(reasonFor(error));
     }

@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createPrismaClient } from '../db.ts';
 import { loadLocalEnv } from '@taskgate/shared/local-env';
+import { SESSION_ID_CLAIM } from '@taskgate/shared/token-contract';
 
 const LIFETIME = '15m';
 
@@ -43,7 +44,8 @@ try {
     console.error(`token: no user with email ${email} (add --create to create one)`);
     process.exitCode = 1;
   } else {
-    const token = await new SignJWT({})
+    // sid names no Better Auth session: nothing can revoke this token, which is why it is development only.
+    const token = await new SignJWT({ [SESSION_ID_CLAIM]: `dev-token-${randomUUID()}` })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(config.jwt.issuer)

@@ -33,6 +33,8 @@ export const builder = new SchemaBuilder<SchemaTypes>({
       loggedIn: context.identity !== null,
       isCaller: (userId) => context.identity !== null && context.identity.userId === userId,
     }),
+    // Subscription fields are checked before `subscribe` runs, not only as each event resolves.
+    authorizeOnSubscribe: true,
     // The plugin's default is a plain Error, which Yoga would mask as INTERNAL_SERVER_ERROR.
     unauthorizedError: (_parent, context) => (context.identity ? forbidden() : unauthenticated()),
   },
@@ -65,3 +67,25 @@ builder.addScalarType('DateTime', DateTimeResolver);
 // Every root field needs a verified caller; the schema test fails when a field opts out.
 builder.queryType({ authScopes: { loggedIn: true } });
 builder.mutationType({ authScopes: { loggedIn: true } });
+builder.subscriptionType({ authScopes: { loggedIn: true } });
+
+const ownerScopesByRequest = new WeakMap<GraphQLContext, Map<string, { isCaller: string }>>();
+
+/**
+ * `{ isCaller: userId }`, the same object for every row of one owner within a request: scope-auth
+ * caches a scope map's outcome by its identity, so a page of that owner's rows checks it once, not
+ * once per row (each row is still checked: the map is the row's own owner's).
+ */
+export function ownerScope(context: GraphQLContext, userId: string): { isCaller: string } {
+  let scopes = ownerScopesByRequest.get(context);
+  if (!scopes) {
+    scopes = new Map();
+    ownerScopesByRequest.set(context, scopes);
+  }
+  let scope = scopes.get(userId);
+  if (!scope) {
+    scope = { isCaller: userId };
+    scopes.set(userId, scope);
+  }
+  return scope;
+}

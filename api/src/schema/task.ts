@@ -6,9 +6,11 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { Prisma } from '@taskgate/prisma/client';
 import { callerId } from '../auth/context.ts';
 import { badUserInput, notFound, unauthenticated } from '../errors.ts';
-import { builder } from './builder.ts';
+import { builder, ownerScope } from './builder.ts';
 import { assertPageSize } from './pagination.ts';
 import { parseDescription, parseSearch, parseTitle } from './task-input.ts';
+import { isColumnsOnlyPlan } from './query-plan.ts';
+import { readTaskPage } from './task-page.ts';
 
 export const Task = builder.prismaNode('Task', {
   id: { field: 'id' },
@@ -16,14 +18,14 @@ export const Task = builder.prismaNode('Task', {
   // and `nullable` makes "not found" a null node instead of findUniqueOrThrow's error.
   findUnique: (id, context) => ({ id, ownerId: callerId(context) }),
   nullable: true,
-  authScopes: (task) => ({ isCaller: task.ownerId }),
+  authScopes: (task, context) => ownerScope(context, task.ownerId),
   fields: (t) => ({
     title: t.exposeString('title'),
     description: t.exposeString('description', { nullable: true }),
     completed: t.exposeBoolean('completed'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    owner: t.relation('owner'),
+    // owner: in task-owner.ts (it needs the User type, which needs this one).
   }),
 });
 
@@ -98,6 +100,9 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: TaskFilter }) },
       resolve: (query, _root, args, context) => {
         assertPageSize(args);
+        // The hot read: one SQL statement through the query builder (task-page.ts) for the plans it
+        // knows; Prisma for any other selection (an owner's own task list, say).
+        if (isColumnsOnlyPlan(query)) return readTaskPage(context, callerId(context), args.filter, query);
         return context.prisma.task.findMany({
           ...query,
           where: taskWhere(callerId(context), args.filter),
@@ -119,13 +124,17 @@ builder.mutationFields((t) => ({
         description: parseDescription('input.description', input.description),
         ownerId: callerId(context),
       };
+      let task;
       try {
-        return await context.prisma.task.create({ ...query, data });
+        task = await context.prisma.task.create({ ...query, data });
       } catch (error) {
         // The token is valid but its user was deleted: the foreign key refuses the row.
         if (isPrismaError(error, 'P2003')) throw unauthenticated('The user of this access token no longer exists');
         throw error;
       }
+      // Only once the write has committed (the call resolved): a failed or rolled-back write announces nothing.
+      context.taskEvents.publish({ kind: 'CREATED', task });
+      return task;
     },
   }),
   updateTask: t.prismaField({
@@ -145,13 +154,16 @@ builder.mutationFields((t) => ({
         if (input.completed === null) throw badUserInput('input.completed', 'must not be null');
         data.completed = input.completed;
       }
+      let task;
       try {
         // One statement: the owner is part of the WHERE, so another user's task is "not found".
-        return await context.prisma.task.update({ ...query, where: { id: id.id, ownerId: callerId(context) }, data });
+        task = await context.prisma.task.update({ ...query, where: { id: id.id, ownerId: callerId(context) }, data });
       } catch (error) {
         if (isPrismaError(error, 'P2025')) throw notFound('Task');
         throw error;
       }
+      context.taskEvents.publish({ kind: 'UPDATED', task });
+      return task;
     },
   }),
   deleteTask: t.field({
@@ -160,6 +172,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id }, context) => {
       const { count } = await context.prisma.task.deleteMany({ where: { id: id.id, ownerId: callerId(context) } });
       if (count === 0) throw notFound('Task');
+      context.taskEvents.publish({ kind: 'DELETED', ownerId: callerId(context), taskId: id.id });
       return encodeGlobalID('Task', id.id);
     },
   }),

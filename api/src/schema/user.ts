@@ -1,13 +1,15 @@
 // User: the caller's own profile. Readable only by that user (type-level `isCaller` scope), so a
 // User reached through any path — me, user(id:), node(id:), Task.owner — is checked.
-import { callerId } from '../auth/context.ts';
+import type { Prisma } from '@taskgate/prisma/client';
+import { callerId, type GraphQLContext } from '../auth/context.ts';
 import { forbidden, unauthenticated } from '../errors.ts';
-import { builder } from './builder.ts';
+import { builder, ownerScope } from './builder.ts';
+import { isColumnsOnlyPlan } from './query-plan.ts';
 import { TaskConnection, taskConnection } from './task.ts';
 
 export const User = builder.prismaNode('User', {
   id: { field: 'id' },
-  authScopes: (user) => ({ isCaller: user.id }),
+  authScopes: (user, context) => ownerScope(context, user.id),
   fields: (t) => ({
     email: t.exposeString('email'),
     name: t.exposeString('name', { nullable: true }),
@@ -28,15 +30,24 @@ export const User = builder.prismaNode('User', {
   }),
 });
 
+/**
+ * The caller's own user row, as `query` (the field's Prisma plan) asks for it: its columns through the
+ * query builder (a hot read: every client asks `me` first), anything reaching into tasks through Prisma.
+ */
+async function readCaller(query: Omit<Prisma.UserFindUniqueArgs, 'where'>, context: GraphQLContext) {
+  const id = callerId(context);
+  const user = isColumnsOnlyPlan(query)
+    ? await context.readAsCaller((db) => db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst())
+    : await context.prisma.user.findUnique({ ...query, where: { id } });
+  // A valid token whose user no longer exists: the token is useless, say so with a 401.
+  if (!user) throw unauthenticated('The user of this access token no longer exists');
+  return user;
+}
+
 builder.queryFields((t) => ({
   me: t.prismaField({
     type: User,
-    resolve: async (query, _root, _args, context) => {
-      const user = await context.prisma.user.findUnique({ ...query, where: { id: callerId(context) } });
-      // A valid token whose user no longer exists: the token is useless, say so with a 401.
-      if (!user) throw unauthenticated('The user of this access token no longer exists');
-      return user;
-    },
+    resolve: (query, _root, _args, context) => readCaller(query, context),
   }),
   user: t.prismaField({
     type: User,
@@ -45,9 +56,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, { id }, context) => {
       // Decided on the id alone, before any lookup, so the answer says nothing about other users.
       if (id.id !== callerId(context)) throw forbidden();
-      const user = await context.prisma.user.findUnique({ ...query, where: { id: id.id } });
-      if (!user) throw unauthenticated('The user of this access token no longer exists');
-      return user;
+      return readCaller(query, context);
     },
   }),
 }));

@@ -1,8 +1,10 @@
 // Hostile user B against user A's data: every field and mutation B can reach is aimed at A's rows;
 // B learns nothing and changes nothing. Writes are followed by a check that A's rows are exactly as
 // before.
+import { queryBuilderOf } from '@taskgate/prisma/connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, ROW_LEVEL_SECURITY_MODES, type TestUser } from '../support/api-harness.ts';
+import { forgetfulQueryBuilder } from '../support/forgetful-query-builder.ts';
 
 // Both modes: DATABASE_RLS=off (the default) proves the resolvers and scopes alone keep B out; on, the
 // database's policies stand behind them (api/test/row-level-security.test.ts breaks the first lock).
@@ -203,7 +205,7 @@ describe.each(ROW_LEVEL_SECURITY_MODES)('DATABASE_RLS=$mode', ({ rowLevelSecurit
         },
       });
       // Row-level security off: it would hide the row itself (api/test/row-level-security.test.ts).
-      const leaky = createHarness({ prisma: buggy as unknown as typeof harness.prisma, rowLevelSecurity: false });
+      const leaky = createHarness({ prisma: buggy as unknown as typeof harness.prisma, queryBuilder: queryBuilderOf(harness.prisma), rowLevelSecurity: false });
       const response = await leaky.graphql('query($id: ID!) { task(id: $id) { title description } }', { token: bob.token, variables: { id: aliceTaskId } });
       expect(response.status).toBe(200);
       expect(response.body.data?.task ?? null).toBeNull();
@@ -212,5 +214,19 @@ describe.each(ROW_LEVEL_SECURITY_MODES)('DATABASE_RLS=$mode', ({ rowLevelSecurit
       // Control: the same buggy client does return the row, so the refusal above came from the scope.
       expect(await buggy.task.findUnique({ where: { id: Buffer.from(aliceTaskId, 'base64').toString().split(':')[1]!, ownerId: bob.id } })).not.toBeNull();
     });
+
+    it('if the tasks page query forgot the owner filter, the Task type-level scope still refuses A\'s tasks to B', async () => {
+      const forgetful = forgetfulQueryBuilder(harness.prisma);
+      const leaky = createHarness({ prisma: harness.prisma, queryBuilder: forgetful, rowLevelSecurity: false });
+      const response = await leaky.graphql('{ tasks(first: 100) { edges { node { title description } } } }', { token: bob.token });
+      expect(response.status).toBe(200);
+      expect(response.body.data?.tasks ?? null).toBeNull();
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(response.body)).not.toContain('Alice secret');
+      // Control: the forgetful builder does read Alice's rows for Bob, so the refusal came from the scope.
+      const read = await forgetful.selectFrom('task').select('title').where('task.ownerId', '=', bob.id).execute();
+      expect(read.map((row) => row.title)).toContain('Alice secret plan');
+    });
   });
 });
+

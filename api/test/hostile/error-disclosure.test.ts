@@ -2,6 +2,8 @@
 // error, a bug) answers INTERNAL_SERVER_ERROR with a generic message: no stack, no SQL, no Prisma
 // text, whatever NODE_ENV says. The errors a client can cause keep stable codes.
 import type { PrismaClient } from '@taskgate/prisma/client';
+import { queryBuilderOf, type QueryBuilder } from '@taskgate/prisma/connect';
+import { sql, WhereNode, type KyselyPlugin, type OperationNode, type RootOperationNode } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHarness, type TestUser } from '../support/api-harness.ts';
 
@@ -15,6 +17,28 @@ afterEach(() => vi.unstubAllEnvs());
 afterAll(() => harness.close());
 
 const SQL_SECRET = 'secret_column_7f3a';
+
+/** The query builder (the tasks page's reads) broken the same three ways, by a plugin. */
+const brokenQueryBuilders: Record<string, () => QueryBuilder> = {
+  // A condition on a column that does not exist: the database's own error names it.
+  'an SQL error': () => queryBuilderOf(harness.prisma).withPlugin(replaceWhere(sql`${sql.ref(SQL_SECRET)} <> 'hunter2'`)),
+  // A value the database cannot convert: its error quotes the value.
+  'a Prisma validation error': () => queryBuilderOf(harness.prisma).withPlugin(replaceWhere(sql`cast(${sql.lit(SQL_SECRET)} as integer) = 1`)),
+  'a bug (TypeError)': () =>
+    queryBuilderOf(harness.prisma).withPlugin({
+      transformQuery: ({ node }) => node,
+      transformResult: async () => {
+        throw new TypeError(`Cannot read properties of undefined (reading '${SQL_SECRET}')`);
+      },
+    }),
+};
+
+function replaceWhere(condition: { toOperationNode(): OperationNode }): KyselyPlugin {
+  return {
+    transformQuery: ({ node }) => ({ ...node, where: WhereNode.create(condition.toOperationNode()) }) as RootOperationNode,
+    transformResult: async ({ result }) => result,
+  };
+}
 
 /** Clients broken three ways; each model operation fails before or inside the database. */
 const brokenClients: Record<string, () => PrismaClient> = {
@@ -54,8 +78,9 @@ describe('unexpected errors are masked in every NODE_ENV', () => {
         vi.stubEnv('NODE_ENV', nodeEnv);
         // Control: unmasked, this failure's own message would give the secret away.
         await expect(brokenClient().user.findMany()).rejects.toThrow(SQL_SECRET);
+        await expect(brokenQueryBuilders[failure]!().selectFrom('task').selectAll().execute()).rejects.toThrow(SQL_SECRET);
         // Row-level security off so the failure is exactly the broken client's (RLS has its own tests).
-        const broken = createHarness({ prisma: brokenClient(), rowLevelSecurity: false });
+        const broken = createHarness({ prisma: brokenClient(), queryBuilder: brokenQueryBuilders[failure]!(), rowLevelSecurity: false });
         for (const [label, query] of Object.entries(operations)) {
           const response = await broken.graphql(query, { token: alice.token });
           const text = JSON.stringify(response.body);

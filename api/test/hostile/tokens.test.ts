@@ -8,6 +8,7 @@
 // and `x5u` are never used: no key is taken from a token and nothing is fetched because of one. In
 // JWT_MODE=eddsa the `kid` selects one of the web tier's published keys; an unknown one is refused.
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicKeyJwtSettings } from '../../src/config.ts';
@@ -62,7 +63,7 @@ const aliceTaskCount = () => harness.prisma.task.count({ where: { ownerId: alice
 
 /** A token signed with `key` by a header of the attacker's choosing, claims otherwise valid for alice. */
 function forge(header: Record<string, unknown>, key: CryptoKey | Uint8Array, claims: Record<string, unknown> = {}) {
-  return new SignJWT({ sub: alice.id, iss: testJwtSettings.issuer, aud: testJwtSettings.audience, ...claims })
+  return new SignJWT({ sub: alice.id, sid: randomUUID(), iss: testJwtSettings.issuer, aud: testJwtSettings.audience, ...claims })
     .setProtectedHeader(header as { alg: string })
     .setIssuedAt()
     .setExpirationTime('10m')
@@ -97,6 +98,12 @@ describe('tokens that fail verification', () => {
       await expectUnauthenticated(await bearer(await mintToken(alice.id, { alg })));
     });
   }
+  it('rejects a token without sid (the session it was issued for, which revocation needs)', async () => {
+    await expectUnauthenticated(await bearer(await mintToken(alice.id, { claims: { sid: undefined } })));
+  });
+  it('rejects a token whose sid is not a string', async () => {
+    await expectUnauthenticated(await bearer(await mintToken(alice.id, { claims: { sid: 42 } })));
+  });
   it('rejects an expired token', async () => {
     const token = await mintToken(alice.id, { claims: { iat: now() - 3600, exp: now() - 60 } });
     expect(await expectUnauthenticated(await bearer(token))).toBe('Access token has expired');

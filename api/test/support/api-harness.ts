@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { PrismaClient } from '@taskgate/prisma/client';
+import type { QueryBuilder } from '@taskgate/prisma/connect';
 import { createPrismaClient } from '../../src/db.ts';
 import { createApi, type Api } from '../../src/yoga.ts';
 import { mintToken, testJwtSettings } from './tokens.ts';
@@ -36,9 +37,10 @@ export function databaseUrl(): string {
   return inject('databaseUrl');
 }
 
-export function createHarness(options: { prisma?: PrismaClient; rowLevelSecurity?: boolean } = {}): ApiHarness {
+/** `queryBuilder`: with a `prisma` not made by createPrismaClient (an $extends'ed one), the query builder to read with. */
+export function createHarness(options: { prisma?: PrismaClient; queryBuilder?: QueryBuilder; rowLevelSecurity?: boolean } = {}): ApiHarness {
   const prisma = options.prisma ?? createPrismaClient({ url: databaseUrl(), poolSize: 4 });
-  const api = createApi({ prisma, jwt: testJwtSettings, graphiql: true, logging: false, rowLevelSecurity: options.rowLevelSecurity });
+  const api = createApi({ prisma, queryBuilder: options.queryBuilder, jwt: testJwtSettings, graphiql: true, logging: false, rowLevelSecurity: options.rowLevelSecurity });
 
   return {
     api,

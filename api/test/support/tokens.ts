@@ -1,5 +1,6 @@
 // Mints access tokens the way the web tier will: HS256 with the shared secret. Tests bend single
 // claims or headers to prove each one is checked.
+import { randomUUID } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { SharedSecretJwtSettings } from '../../src/config.ts';
 
@@ -26,6 +27,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export async function mintToken(userId: string, options: MintOptions = {}): Promise<string> {
   const claims: Record<string, unknown> = {
     sub: userId,
+    sid: randomUUID(),
     iss: testJwtSettings.issuer,
     aud: testJwtSettings.audience,
     iat: nowSeconds(),
@@ -42,7 +44,7 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 
 /** An unsigned token (`alg: none` and friends) built by hand: jose refuses to create one. */
 export function unsignedToken(userId: string, alg: string): string {
-  const payload = { sub: userId, iss: testJwtSettings.issuer, aud: testJwtSettings.audience, exp: nowSeconds() + 900 };
+  const payload = { sub: userId, sid: randomUUID(), iss: testJwtSettings.issuer, aud: testJwtSettings.audience, exp: nowSeconds() + 900 };
   return `${base64url({ alg, typ: 'JWT' })}.${base64url(payload)}.`;
 }
 

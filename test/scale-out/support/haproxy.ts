@@ -30,7 +30,8 @@ export function haproxyConfigFor(servers: BackendServers, statsSocket: string): 
   const serverLines = (tier: 'api' | 'web') => servers[tier].map(({ name, port }) => `  server ${name} 127.0.0.1:${port} check`).join('\n');
   const config = compose
     .replace(/^resolvers docker\n(?:[ \t]+.*\n)+/m, '')
-    .replace(/^\s*server-template api .*$/m, serverLines('api'))
+    // Two backends list the API replicas: `api` (requests) and `api_streams` (live-update streams).
+    .replace(/^\s*server-template api .*$/gm, serverLines('api'))
     .replace(/^\s*server-template web .*$/m, serverLines('web'))
     .replace(/^global\n/m, `global\n  stats socket ${statsSocket} mode 600 level admin\n`);
   if (/^\s*server-template |^resolvers /m.test(config)) {
@@ -109,7 +110,8 @@ export class LoadBalancer {
 
   async allUp(): Promise<boolean> {
     const states = await this.serverStates().catch(() => []);
-    return states.length === this.servers.api.length + this.servers.web.length && states.every((state) => state.status === 'UP');
+    // The API replicas appear twice: in `api` and in `api_streams`.
+    return states.length === 2 * this.servers.api.length + this.servers.web.length && states.every((state) => state.status === 'UP');
   }
 
   /** Polls every 25 ms; resolves with the time it took. */

@@ -48,7 +48,9 @@ export async function startScaledSystem(services: ScaleOutServices, loadBalancer
       SHUTDOWN_DELAY: `${SHUTDOWN_DELAY_SECONDS}s`,
       LOG_LEVEL: 'warn',
     };
-    const apiEnv = { ...common, API_HOST: '127.0.0.1', WEB_ORIGIN: origin, API_WORKERS: '1' };
+    // Both tiers share Redis: task events reach every API replica's subscribers, and the web replicas'
+    // sign-outs reach every API replica (docs/decisions/0011-live-updates-and-revocation.md).
+    const apiEnv = { ...common, API_HOST: '127.0.0.1', WEB_ORIGIN: origin, API_WORKERS: '1', REDIS_URL: redis.url, REDIS_KEY_PREFIX: redisPrefix };
     const webEnv = {
       ...common,
       WEB_HOST: '127.0.0.1',

@@ -4,7 +4,7 @@ import { loadConfig as loadApiConfig } from '@taskgate/api/config';
 import { createAccessTokenVerifier } from '@taskgate/api/verify';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cookieHeaderFrom, createWebHarness, TEST_PASSWORD, testEnv, uniqueEmail } from './harness.ts';
+import { cookieHeaderFrom, createWebHarness, sessionTokenFrom, TEST_PASSWORD, testEnv, uniqueEmail } from './harness.ts';
 
 const web = createWebHarness();
 afterAll(() => web.close());
@@ -49,17 +49,21 @@ describe('GET /api/auth/token', () => {
     // The API's own configuration, read from the same environment, and its own verifier.
     const verify = createAccessTokenVerifier(loadApiConfig(testEnv()).jwt);
     const result = await verify(token);
-    expect(result).toEqual({ ok: true, identity: { userId, expiresAt: expect.any(Date) } });
+    expect(result).toEqual({ ok: true, identity: { userId, sessionId: expect.any(String), expiresAt: expect.any(Date) } });
   });
 
-  it('issues a token with exactly sub, iss, aud, iat and exp: no email, no name', async () => {
+  it('issues a token with exactly sub, sid, iss, aud, iat and exp: no email, no name', async () => {
     const { cookie, userId } = await web.newSession('claims');
     const token = await fetchToken(cookie);
 
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
     const claims = decodeJwt(token);
-    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub']);
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sid', 'sub']);
     expect(claims).toMatchObject({ sub: userId, iss: 'taskgate-web', aud: 'taskgate-api' });
+    // sid names the session by its id, never by its token (the credential in the cookie).
+    const session = await web.prisma.session.findUniqueOrThrow({ where: { token: sessionTokenFrom(cookie) } });
+    expect(claims.sid).toBe(session.id);
+    expect(claims.sid).not.toBe(session.token);
     expect(claims.exp! - claims.iat!).toBe(15 * 60);
     expect(Math.abs(claims.iat! - Date.now() / 1000)).toBeLessThan(10);
   });

@@ -68,7 +68,7 @@ async function publishedKeys(): Promise<JWK[]> {
 async function tokenFromForeignKey(userId: string, kid: string = randomUUID()): Promise<string> {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const { issuer, audience } = web.config.accessToken;
-  return new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+  return new SignJWT({ sid: randomUUID() }).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(userId).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(privateKey);
 }
 
 /** Stops the clock (Date only), so that fetch counts do not depend on how fast this machine is. */
@@ -86,7 +86,7 @@ describe('JWT_MODE=eddsa, end to end', () => {
     const api = eddsaApi();
     const user = await signedInUser('eddsa');
     expect(decodeProtectedHeader(user.token)).toEqual({ alg: 'EdDSA', kid: expect.any(String) });
-    expect(Object.keys(decodeJwt(user.token)).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub']);
+    expect(Object.keys(decodeJwt(user.token)).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sid', 'sub']);
 
     const fetchesBefore = server.jwksRequests();
     expect(await api.me(user.token)).toEqual({ status: 200, email: user.email, code: undefined });
