@@ -14,7 +14,7 @@ export interface Baseline {
   server: ChildServer;
 }
 
-export async function startBaseline(revision: string, env: Record<string, string>, port: number): Promise<Baseline> {
+export async function startBaseline(revision: string, env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<Baseline> {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
   const commit = git('rev-parse', '--verify', `${revision}^{commit}`);
   const subject = git('log', '-1', '--format=%s', commit);
@@ -27,7 +27,10 @@ export async function startBaseline(revision: string, env: Record<string, string
   const installed = join(directory, 'node_modules', '.taskgate-baseline-installed');
   if (!existsSync(installed)) {
     console.log('baseline: installing its dependencies (pnpm store, offline first)');
-    execFileSync('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: directory, stdio: ['ignore', 'inherit', 'inherit'] });
+    // Without the npm_config_* variables `pnpm bench` passes down: the outer workspace's settings
+    // (injectWorkspacePackages, …) are not the baseline's, and its frozen install would refuse them.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name)));
+    execFileSync('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: directory, env, stdio: ['ignore', 'inherit', 'inherit'] });
     writeFileSync(installed, `${new Date().toISOString()}\n`);
   }
   const server = await startServer({
@@ -36,6 +39,7 @@ export async function startBaseline(revision: string, env: Record<string, string
     cwd: directory,
     port,
     env: { ...env, API_PORT: String(port) },
+    nodeArgs,
   });
   return { commit, subject, server };
 }

@@ -1,7 +1,7 @@
 // With BENCH_CPU_PROF=1: where the API process spent its CPU, by package. Each sample goes to the
 // nearest frame (leaf upwards) that belongs to a package or to api/src, so Node internals called by
 // pg count as the database client's, and so on. Idle time is left out.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface ProfileNode {
@@ -16,9 +16,9 @@ interface CpuProfile {
 }
 
 const GROUPS: [RegExp, string][] = [
-  [/^(@prisma\/|pg$|pg-|postgres-)/, 'Prisma client + pg driver'],
+  [/^(@prisma\/|pg$|pg-|postgres-|kysely$)/, 'database client (Prisma, Kysely, pg driver)'],
   [/^(graphql-yoga|@graphql-yoga\/|@whatwg-node\/|@envelop\/|urlpattern-polyfill|lru-cache)/, 'Yoga / envelop / whatwg-node (HTTP, request pipeline)'],
-  [/^(graphql|graphql-scalars)$|^@graphql-tools\//, 'graphql-js execution'],
+  [/^(graphql|graphql-scalars|graphql-jit)$|^@graphql-tools\//, 'graphql-js execution (and graphql-jit)'],
   [/^@pothos\//, 'Pothos (scope-auth, prisma, relay plugins)'],
   [/^(pino|sonic-boom|@pinojs\/)/, 'logging (pino)'],
   [/^jose$/, 'token verification (jose)'],
@@ -26,8 +26,7 @@ const GROUPS: [RegExp, string][] = [
 ];
 
 function groupOf(url: string): string | undefined {
-  if (url.startsWith('wasm://')) return 'Prisma client + pg driver';
-  if (url.includes('/prisma/generated/')) return 'Prisma client + pg driver';
+  if (url.startsWith('wasm://') || url.includes('/prisma/generated/') || url.includes('/prisma/src/')) return 'database client (Prisma, Kysely, pg driver)';
   const source = /\/api\/src\/(.+)$/.exec(url)?.[1];
   if (source) return `api/src/${source}`;
   const name = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
@@ -35,7 +34,14 @@ function groupOf(url: string): string | undefined {
   return GROUPS.find(([pattern]) => pattern.test(name))?.[1] ?? name;
 }
 
-export function summarizeProfile(file: string, top = 12): string {
+export interface ProfileShare {
+  group: string;
+  /** Share of the process's busy (non-idle) CPU time, 0–1. */
+  share: number;
+}
+
+/** The busy time of a profile by group, largest first. */
+export function profileBreakdown(file: string): ProfileShare[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -55,15 +61,19 @@ export function summarizeProfile(file: string, top = 12): string {
     totals.set(group, (totals.get(group) ?? 0) + delta);
     busy += delta;
   });
-  return [...totals]
-    .sort((a, b) => b[1] - a[1])
+  return [...totals].sort((a, b) => b[1] - a[1]).map(([group, time]) => ({ group, share: time / busy }));
+}
+
+export function summarizeProfile(file: string, top = 12): string {
+  return profileBreakdown(file)
     .slice(0, top)
-    .map(([group, time]) => `${((100 * time) / busy).toFixed(1).padStart(5)}%  ${group}`)
+    .map(({ group, share }) => `${(100 * share).toFixed(1).padStart(5)}%  ${group}`)
     .join('\n');
 }
 
 /** The largest profile in `dir`: the API process's (the others are tsx's short-lived helpers). */
 export function largestProfile(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
   const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).map((name) => join(dir, name));
   return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }

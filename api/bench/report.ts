@@ -3,6 +3,7 @@ import { cpus, totalmem, release } from 'node:os';
 import { pairedRatio, type LoadResult } from './load.ts';
 import type { Scenario } from './scenarios.ts';
 import type { StatementCount } from './sql-statements.ts';
+import type { ProfileShare } from './profile-summary.ts';
 import { renderStreamsMarkdown, type StreamsReport } from './streams.ts';
 
 export interface BenchReport {
@@ -186,4 +187,27 @@ ${report.streams ? `\n${renderStreamsMarkdown(report.streams)}` : ''}`;
 
 function listStatements(count: StatementCount | undefined): string {
   return (count?.statements ?? []).map((sql) => `- \`${sql.replace(/\s+/g, ' ').replace(/`/g, "'").slice(0, 220)}\``).join('\n');
+}
+
+/** With BENCH_CPU_PROF=1: the API's busy CPU by package, beside the baseline's when there is one. */
+export function renderProfileSection(current: ProfileShare[], baseline?: ProfileShare[], baselineCommit?: string): string {
+  const shareOf = (shares: ProfileShare[] | undefined, group: string) => {
+    const found = shares?.find((entry) => entry.group === group);
+    return found ? `${(100 * found.share).toFixed(1)} %` : '–';
+  };
+  const groups = current.slice(0, 14).map((entry) => entry.group);
+  const header = baseline ? `| where | today | at ${baselineCommit} |\n|---|---:|---:|` : '| where | share |\n|---|---:|';
+  const rows = groups.map((group) => `| ${group} | ${shareOf(current, group)} |${baseline ? ` ${shareOf(baseline, group)} |` : ''}`);
+  return [
+    '',
+    '## Where the API process spends its CPU',
+    '',
+    'From V8 CPU profiles (`BENCH_CPU_PROF=1`) of the API process over every scenario it served in this run',
+    `(${baseline ? 'the baseline profiled alike, so the sampling costs both the same' : 'no baseline'}). Each sample goes to the nearest frame,`,
+    'leaf upwards, that belongs to a package or to `api/src`; idle time is left out. Shares of busy time.',
+    '',
+    header,
+    ...rows,
+    '',
+  ].join('\n');
 }

@@ -10,7 +10,7 @@
 // BENCH_CONNECTIONS (100), BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER
 // (50), BENCH_LOG_LEVEL (info), BENCH_OUTPUT (docs/benchmarks.md), BENCH_CPU_PROF=1 (write CPU
 // profiles of the API), BENCH_STREAMS (1000) and BENCH_STREAM_EVENTS (200): open SSE streams (streams.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { haproxyBinary } from '../../test/scale-out/support/prerequisites.ts';
@@ -22,9 +22,9 @@ import { startBaseline } from './baseline.ts';
 import { startLoadBalancer } from './load-balancer.ts';
 import { medianOf, runLoad, type LoadResult, type LoadSettings } from './load.ts';
 import { preflight } from './preflight.ts';
-import { largestProfile, summarizeProfile } from './profile-summary.ts';
+import { largestProfile, profileBreakdown, summarizeProfile } from './profile-summary.ts';
 import { killAllChildren, REPO_ROOT, startServer, type ChildServer } from './processes.ts';
-import { ratiosOf, renderMarkdown, type BenchReport } from './report.ts';
+import { ratiosOf, renderMarkdown, renderProfileSection, type BenchReport } from './report.ts';
 import { scenarios, writeFailures, type ServerName } from './scenarios.ts';
 import { newSigning, seed } from './seed.ts';
 import { countStatementsPerPage } from './sql-statements.ts';
@@ -96,10 +96,11 @@ try {
   console.log(`seeded ${data.users.length} users × ${tasksPerUser} tasks (${data.tasks} tasks)`);
 
   const mainEntry = join(REPO_ROOT, 'api/src/main.ts');
-  const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  // The current API and the baseline are profiled alike, so the sampling costs both the same.
+  const profiling = (name: string) => (profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : []);
   const [ceiling, api, bypass, apiRls] = await Promise.all([
     freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
-    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: profiling })),
+    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: profiling('api') })),
     freePort().then((port) =>
       startServer({
         name: 'API (verification bypassed)',
@@ -127,7 +128,7 @@ try {
     : undefined;
   if (!loadBalanced) console.log('HAProxy is not installed: no scale-out scenarios (Debian: apt-get install -y haproxy)');
   const baselineRevision = process.env.BENCH_BASELINE?.trim();
-  const baseline = baselineRevision ? await startBaseline(baselineRevision, apiEnv, await freePort()) : undefined;
+  const baseline = baselineRevision ? await startBaseline(baselineRevision, apiEnv, await freePort(), profiling('baseline')) : undefined;
   if (baseline) cleanups.push(baseline.server.stop);
   const servers = { ceiling, api, bypass, apiRls, ...loadBalanced, ...(baseline ? { baseline: baseline.server } : {}) } as Record<ServerName, ChildServer>;
   const scenarioOptions = { loadBalanced: loadBalanced !== undefined, baseline: baseline?.commit.slice(0, 12) };
@@ -209,10 +210,12 @@ try {
   if (ratios.scaling) console.log(`through HAProxy: 2 API processes ÷ 1 = ${ratios.scaling.twoToOne.toFixed(2)} (tasks page req/s); 1 process behind HAProxy ÷ direct = ${ratios.scaling.balancerToDirect.toFixed(2)}`);
   console.log(`${relative(REPO_ROOT, output)} written (${database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'}); ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await cleanUp();
-  const profile = profileDir ? largestProfile(profileDir) : undefined;
-  if (profile) {
-    console.log(`\nAPI process CPU by package (busy time, all scenarios):\n${summarizeProfile(profile)}`);
-    console.log(`profile: ${profile} (open in Chrome DevTools → Performance, or speedscope)`);
+  // A process writes its profile as it exits, so this comes after the clean-up.
+  const profiles = profileDir ? { api: largestProfile(join(profileDir, 'api')), baseline: baseline && largestProfile(join(profileDir, 'baseline')) } : undefined;
+  if (profiles?.api) {
+    console.log(`\nAPI process CPU by package (busy time, all scenarios):\n${summarizeProfile(profiles.api)}`);
+    console.log(`profile: ${profiles.api} (open in Chrome DevTools → Performance, or speedscope)`);
+    appendFileSync(output, renderProfileSection(profileBreakdown(profiles.api), profiles.baseline ? profileBreakdown(profiles.baseline) : undefined, baseline?.commit.slice(0, 12)));
   }
 } catch (error) {
   // After an interrupt, requests to the servers just stopped fail: not worth a message.
