@@ -7,20 +7,14 @@
 // refused while Redis is away would be an unhandled rejection, which ends a Node process.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import { describeRedisUrl, failFastRedisOptions, redisReconnectDelay } from '@taskgate/shared/redis-connection';
 import type { Logger } from '../observability/logger.ts';
 
-const RECONNECT_AT_MOST_MS = 1_000;
+export { closeRedisConnection as closeRedis } from '@taskgate/shared/redis-connection';
 
 /** Commands fail at once while disconnected: a publish is best effort and must not pile up or block a write. */
 export function createRedisPublisher(url: string, logger: Logger, role: string): Redis {
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    connectTimeout: 2_000,
-    commandTimeout: 1_000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_AT_MOST_MS),
-  });
+  const client = new Redis(url, failFastRedisOptions);
   reportOutages(client, url, logger, role, 'warn');
   return client;
 }
@@ -35,15 +29,10 @@ export function createRedisSubscriber(url: string, logger: Logger, role: string,
     maxRetriesPerRequest: null,
     autoResubscribe: options.autoResubscribe ?? true,
     connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_AT_MOST_MS),
+    retryStrategy: redisReconnectDelay,
   });
   reportOutages(client, url, logger, role, options.outageLevel ?? 'warn');
   return client;
-}
-
-/** QUIT lets pending replies arrive; with Redis away it cannot be sent, so just drop the connection. */
-export async function closeRedis(client: Redis): Promise<void> {
-  await client.quit().catch(() => client.disconnect());
 }
 
 /**
@@ -77,8 +66,7 @@ export function createSafeRedisEventTarget(publisher: Redis, subscriber: Redis, 
 }
 
 function reportOutages(client: Redis, url: string, logger: Logger, role: string, level: 'warn' | 'error'): void {
-  const { hostname, port } = new URL(url); // host:port only: the URL may carry a password
-  const where = `${hostname}:${port || 6379}`;
+  const where = describeRedisUrl(url);
   let connectedBefore = false;
   let outageReported = false;
   client.on('error', (error: Error) => {
