@@ -18,7 +18,7 @@ export default defineConfig({
   ssr: sourceFirst,
   environments: { __vitest__: sourceFirst },
   test: {
-    include: ['api/test/**/*.test.ts', 'prisma/test/**/*.test.ts', 'web/test/server/**/*.test.ts', 'test/deployment/**/*.test.ts'],
+    include: ['api/test/**/*.test.ts', 'prisma/test/**/*.test.ts', 'web/test/server/**/*.test.ts', 'web/test/client/**/*.test.ts', 'test/deployment/**/*.test.ts'],
     globalSetup: ['./test/database.global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -41,7 +41,9 @@ function routeFetchToApi(sent: SentRequest[]): void {
     const request = new Request(input, init);
     const { query, operationName, variables } = (await request.clone().json()) as Omit<SentRequest, 'headers' | 'status' | 'body'>;
     const response = await harness.api.fetch(request);
-    sent.push({ operationName, variables, headers: request.headers, query, status: response.status, body: await response.clone().json() });
+    // An event stream's errors arrive as events: the subscription's run checks those.
+    const stream = response.headers.get('content-type')?.startsWith('text/event-stream');
+    sent.push({ operationName, variables, headers: request.headers, query, status: response.status, body: stream ? {} : await response.clone().json() });
     return response;
   });
 }
@@ -81,9 +83,18 @@ describe('the web app under the limits', () => {
     routeFetchToApi(sent);
 
     let taskId = '';
+    const events: unknown[] = [];
+    let taskEvents: { unsubscribe(): void } | undefined;
     // One run per operation the web app ships, with variables as its components send them; a new
     // operation without a run here fails the test below.
     const runs: Record<string, () => Promise<unknown>> = {
+      // First, and open until the end: the writes below are its events.
+      TaskEvents: () =>
+        new Promise<void>((opened) => {
+          taskEvents = client
+            .subscribe({ query: operations.get('TaskEvents')!, context: { onStreamOpen: () => opened() } })
+            .subscribe((result) => events.push(result));
+        }),
       TaskList: () => client.query({ query: operations.get('TaskList')!, variables: { first: 20, filter: { completed: false, search: 'plan' } } }),
       CreateTask: async () => {
         const result = await client.mutate({ mutation: operations.get('CreateTask')!, variables: { input: { title: 'Plan', description: 'Details' } } });
@@ -95,6 +106,9 @@ describe('the web app under the limits', () => {
     expect(Object.keys(runs).sort()).toEqual([...operations.keys()].sort());
 
     for (const run of Object.values(runs)) await run();
+    await vi.waitFor(() => expect(events).toHaveLength(3));
+    taskEvents?.unsubscribe();
+    expect(events.map((event) => (event as { data?: { taskEvents: { kind: string } } }).data?.taskEvents.kind)).toEqual(['CREATED', 'UPDATED', 'DELETED']);
 
     expect(sent.map((request) => request.operationName).sort()).toEqual([...operations.keys()].sort());
     for (const request of sent) {

@@ -1,12 +1,16 @@
-// The whole system for the browser tests, in one process: a fresh migrated database, the API and the
-// web server (serving the production SPA build), plus a small control port that lets a test stop and
-// restart the API for real, or switch its GraphiQL on and off. Started by Playwright's `webServer`;
-// stops with SIGTERM.
+// The whole system for the browser tests, in one process: a fresh migrated database, the API with its
+// live updates (task events, revocations read from the database, as a one-process deployment runs
+// them) and the web server (serving the production SPA build), plus a small control port that lets a
+// test stop and restart the API for real, end its event streams, or switch its GraphiQL on and off.
+// Started by Playwright's `webServer`; stops with SIGTERM.
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@taskgate/api/config';
+import { startLiveUpdates } from '@taskgate/api/live-updates';
+import { createLogger } from '@taskgate/api/logger';
+import { SubscriptionStreams } from '@taskgate/api/subscription-streams';
 import { createPrismaClient } from '@taskgate/prisma/connect';
 import { createApi } from '@taskgate/api/yoga';
 import { createTestDatabase } from '../../../test/test-database.ts';
@@ -28,15 +32,42 @@ console.log(`e2e database: ${database.description}`);
 
 const apiConfig = loadConfig(env);
 const apiPrisma = createPrismaClient({ url: database.url, poolSize: 5 });
-const createE2eApi = (graphiql: boolean) =>
-  createApi({ prisma: apiPrisma, jwt: apiConfig.jwt, graphiql, logging: false, webOrigin: apiConfig.webOrigin });
+// One set of task events and revoked sessions for every API this process serves (GraphiQL switched or
+// not, streams ended), as replicas share them through Redis or PostgreSQL.
+const logger = createLogger({ level: 'error' });
+const live = startLiveUpdates(apiConfig, apiPrisma, logger);
+const newStreams = () =>
+  new SubscriptionStreams({ limits: apiConfig.subscriptionLimits, isRevoked: (sessionId) => live.revokedSessions.has(sessionId) });
 // GRAPHIQL is unset in e2eEnvironment, so this is the production default: off.
-let api = createE2eApi(apiConfig.graphiql);
+let graphiql = apiConfig.graphiql;
+let streams = newStreams();
+const createE2eApi = () =>
+  createApi({
+    prisma: apiPrisma,
+    jwt: apiConfig.jwt,
+    graphiql,
+    logger,
+    webOrigin: apiConfig.webOrigin,
+    taskEvents: live.taskEvents,
+    revokedSessions: live.revokedSessions,
+    subscriptionStreams: streams,
+  });
+let api = createE2eApi();
 let apiServer: Server | null = null;
 
 /** As an operator redeploying the API with another GRAPHIQL would: a new API; the SPA build stays as it is. */
-function serveGraphiql(graphiql: boolean): Promise<void> {
-  api = createE2eApi(graphiql);
+function serveGraphiql(on: boolean): Promise<void> {
+  graphiql = on;
+  api = createE2eApi();
+  return Promise.resolve();
+}
+
+/** As a replica stopping while another takes over: its streams complete (no error) and new ones go to the next API. */
+function endStreams(): Promise<void> {
+  const ending = streams;
+  streams = newStreams();
+  api = createE2eApi();
+  ending.endAll();
   return Promise.resolve();
 }
 
@@ -64,10 +95,12 @@ const web = createWebApp({ config: webConfig, auth: createAuth(webConfig, webPri
 const webServer = serve({ fetch: web.fetch, hostname: '127.0.0.1', port: e2ePorts.web });
 
 // POST /api/stop and /api/start: the "API down" scenario takes the real listener away.
+// POST /api/streams/end: every open event stream completes, as when an API replica stops (clients reopen).
 // POST /api/graphiql/on and /api/graphiql/off: the API serves its GraphiQL page or not (GRAPHIQL).
 const controlActions: Record<string, () => Promise<void>> = {
   '/api/stop': stopApi,
   '/api/start': startApi,
+  '/api/streams/end': endStreams,
   '/api/graphiql/on': () => serveGraphiql(true),
   '/api/graphiql/off': () => serveGraphiql(false),
 };
@@ -81,6 +114,8 @@ const control = createServer((request, response) => {
 });
 control.listen(e2ePorts.control, '127.0.0.1');
 
+// As api/src/serve.ts: not before the revoked sessions are read.
+await live.revocationFeed.loaded;
 await startApi();
 console.log(`e2e system: web http://127.0.0.1:${e2ePorts.web}, API http://127.0.0.1:${e2ePorts.api}/graphql`);
 
@@ -90,7 +125,9 @@ const shutdown = async () => {
   stopping = true;
   control.close();
   webServer.close();
+  streams.endAll();
   await stopApi();
+  await live.close();
   await Promise.allSettled([apiPrisma.$disconnect(), webPrisma.$disconnect()]);
   await database.teardown();
   process.exit(0);

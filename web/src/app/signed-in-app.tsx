@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiAccessPanel } from '../features/api-access/api-access-panel';
 import { SESSION_ENDED_NOTICE, SessionContext, type SignedInSession } from '../features/auth/session';
 import { SessionHeader } from '../features/auth/session-header';
+import { createLiveTaskEvents } from '../features/tasks/live-task-events';
 import { TasksView } from '../features/tasks/tasks-view';
 import { createAccessTokenStore } from '../lib/access-token';
 import { createApiClient } from '../lib/apollo';
@@ -21,14 +22,15 @@ interface SignedInAppProps {
 
 export function SignedInApp({ user, apiUrl, focusOnArrival, onSignedOut }: SignedInAppProps) {
   const sessionEnded = useRef<() => void>(() => undefined);
-  const [{ accessTokens, client }] = useState(() => {
+  const [{ accessTokens, client, liveTaskEvents }] = useState(() => {
     const accessTokens = createAccessTokenStore(fetchAccessToken, { onSessionEnded: () => sessionEnded.current() });
     const client = createApiClient({ apiUrl, accessTokens, onSessionEnded: () => sessionEnded.current() });
-    return { accessTokens, client };
+    return { accessTokens, client, liveTaskEvents: createLiveTaskEvents(client) };
   });
   const [signingOut, setSigningOut] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const ended = useRef(false);
+  const mounted = useRef(false);
 
   // Leave this page's state behind: the token first (no request may use it any more), then the cache.
   const forget = useCallback(() => {
@@ -40,8 +42,12 @@ export function SignedInApp({ user, apiUrl, focusOnArrival, onSignedOut }: Signe
     if (ended.current) return;
     setSigningOut(true);
     setSignOutError(null);
+    // Closed first: the sign-out revokes the session, which ends the stream, and a stream still open
+    // here would try a new token and report "session ended" instead of a plain sign-out.
+    liveTaskEvents.stop();
     const failure = await authRequest(() => authClient.signOut());
     if (failure && failure.status !== 401) {
+      if (mounted.current) liveTaskEvents.start();
       setSigningOut(false);
       setSignOutError('Could not sign out: the server did not answer. Please try again.');
       return;
@@ -49,7 +55,7 @@ export function SignedInApp({ user, apiUrl, focusOnArrival, onSignedOut }: Signe
     ended.current = true;
     onSignedOut(null);
     forget();
-  }, [forget, onSignedOut]);
+  }, [forget, liveTaskEvents, onSignedOut]);
 
   // The API refused even a fresh token, or Better Auth has no session any more: sign out here at once,
   // and tell the server too (its answer does not matter).
@@ -65,7 +71,6 @@ export function SignedInApp({ user, apiUrl, focusOnArrival, onSignedOut }: Signe
 
   // Also when the session disappears from under us (expired, signed out in another tab). Deferred one
   // tick because React's StrictMode unmounts and remounts once in development.
-  const mounted = useRef(false);
   useEffect(() => {
     mounted.current = true;
     return () => {
@@ -75,6 +80,12 @@ export function SignedInApp({ user, apiUrl, focusOnArrival, onSignedOut }: Signe
       }, 0);
     };
   }, [forget]);
+
+  // Changes made in other tabs and devices show here without a reload, while this session lasts.
+  useEffect(() => {
+    liveTaskEvents.start();
+    return () => liveTaskEvents.stop();
+  }, [liveTaskEvents]);
 
   const session = useMemo<SignedInSession>(
     () => ({ user, apiUrl, accessTokens, signOut, signingOut, signOutError }),

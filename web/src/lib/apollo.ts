@@ -4,15 +4,19 @@
 //              a second 401 ends the session in the UI (as does a lost session: see access-token.ts).
 //   authLink   attaches the current token (SetContextLink), fetching or refreshing it when needed.
 //   httpLink   the request itself; credentials are omitted, the API takes the bearer token only.
+// Subscriptions take another way from the start: sseLink (sse-link.ts) holds their event streams open,
+// with the same token store and its own answer to each way a stream ends.
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import type { ErrorLike } from '@apollo/client';
 import { CombinedGraphQLErrors, ServerError, toErrorLike } from '@apollo/client/errors';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { relayStylePagination } from '@apollo/client/utilities';
+import { OperationTypeNode } from 'graphql';
 import { Observable, type Subscription } from 'rxjs';
-// With its extension so the API's tests (NodeNext resolution) can run this very client against the API.
+// With their extension so the API's tests (NodeNext resolution) can run this very client against the API.
 import type { AccessTokenStore } from './access-token.ts';
+import { createSseLink } from './sse-link.ts';
 
 /** The API's CSRF prevention header (api/src/csrf-prevention.ts); the SPA bundle does not import API code. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -65,20 +69,31 @@ export function createApiClient({ apiUrl, accessTokens, onSessionEnded }: ApiCli
   });
 
   // The CSRF header the API requires on any request a cross-site form could also send (api/src/csrf-prevention.ts).
-  const httpLink = new HttpLink({ uri: apiUrl, credentials: 'omit', headers: { [CSRF_HEADER]: 'taskgate-web' } });
+  const csrfHeaders = { [CSRF_HEADER]: 'taskgate-web' };
+  const httpLink = new HttpLink({ uri: apiUrl, credentials: 'omit', headers: csrfHeaders });
+  const sseLink = createSseLink({ apiUrl, accessTokens, onSessionEnded, headers: csrfHeaders });
 
   return new ApolloClient({
-    link: ApolloLink.from([errorLink, authLink, httpLink]),
-    cache: new InMemoryCache({
-      typePolicies: {
-        Query: {
-          fields: {
-            // One cached list per filter ({ completed, search }); "Load more" pages append to it.
-            tasks: relayStylePagination(['filter']),
-          },
+    link: ApolloLink.split(
+      (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
+      sseLink,
+      ApolloLink.from([errorLink, authLink, httpLink]),
+    ),
+    cache: createCache(),
+  });
+}
+
+/** The client's cache; exported so the cache-update tests run against the same type policies. */
+export function createCache(): InMemoryCache {
+  return new InMemoryCache({
+    typePolicies: {
+      Query: {
+        fields: {
+          // One cached list per filter ({ completed, search }); "Load more" pages append to it.
+          tasks: relayStylePagination(['filter']),
         },
       },
-    }),
+    },
   });
 }
 

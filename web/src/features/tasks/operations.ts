@@ -52,3 +52,16 @@ export const DeleteTaskMutation = graphql(`
     deleteTask(id: $id)
   }
 `);
+
+// Live changes to the caller's own tasks (SSE through lib/sse-link.ts); applied by live-task-events.ts.
+export const TaskEventsSubscription = graphql(`
+  subscription TaskEvents {
+    taskEvents {
+      kind
+      taskId
+      task {
+        ...TaskFields
+      }
+    }
+  }
+`);
