@@ -4,10 +4,8 @@
 // BENCH_STREAM_EVENTS (200 writes, one at a time).
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, SESSION_ID_CLAIM } from '@taskgate/shared/token-contract';
 import { openSse, type SseStream } from '../test/support/sse-client.ts';
-import type { BenchSigning, BenchUser } from './seed.ts';
+import { mintAccessToken, type BenchSigning, type BenchUser } from './seed.ts';
 
 export interface StreamsReport {
   streams: number;
@@ -40,17 +38,6 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** A token for a user with no row (an idle subscriber needs none: subscribing reads nothing). */
-function tokenFor(signing: BenchSigning, userId: string): Promise<string> {
-  return new SignJWT({ [SESSION_ID_CLAIM]: `bench-${randomUUID()}` })
-    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE })
-    .setSubject(userId)
-    .setIssuer(signing.issuer)
-    .setAudience(signing.audience)
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(signing.secret));
-}
 
 export async function measureStreams(options: {
   /** The API process measured: its origin and pid (for /proc/<pid>/status). */
@@ -78,7 +65,8 @@ export async function measureStreams(options: {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const rssBeforeMb = rssMb(options.pid);
 
-  const idleTokens = await Promise.all(Array.from({ length: options.streams - 1 }, () => tokenFor(options.signing, randomUUID())));
+  // Idle subscribers need no user row: subscribing reads nothing.
+  const idleTokens = await Promise.all(Array.from({ length: options.streams - 1 }, () => mintAccessToken(options.signing, randomUUID())));
   const opening = performance.now();
   const idle: SseStream[] = [];
   for (let i = 0; i < idleTokens.length; i += 50) {

@@ -29,3 +29,26 @@ export function describeRedisUrl(url: string): string {
 export async function closeRedisConnection(client: { quit(): Promise<unknown>; disconnect(): void }): Promise<void> {
   await client.quit().catch(() => client.disconnect());
 }
+
+export interface RedisOutageReport {
+  /** The first failure of an outage (ioredis emits 'error' once per reconnect attempt). */
+  unreachable(error: Error): void;
+  /** Ready again; `firstTime` on the very first connection. */
+  ready(firstTime: boolean): void;
+}
+
+/** Reports each outage once and each recovery once, however many reconnect attempts lie between. */
+export function reportRedisOutages(client: { on(event: 'error' | 'ready', listener: (error: Error) => void): unknown }, report: RedisOutageReport): void {
+  let connectedBefore = false;
+  let outageReported = false;
+  client.on('error', (error: Error) => {
+    if (outageReported) return;
+    outageReported = true;
+    report.unreachable(error);
+  });
+  client.on('ready', () => {
+    report.ready(!connectedBefore);
+    connectedBefore = true;
+    outageReported = false;
+  });
+}

@@ -7,7 +7,7 @@
 // refused while Redis is away would be an unhandled rejection, which ends a Node process.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
-import { describeRedisUrl, failFastRedisOptions, redisReconnectDelay } from '@taskgate/shared/redis-connection';
+import { describeRedisUrl, failFastRedisOptions, redisReconnectDelay, reportRedisOutages } from '@taskgate/shared/redis-connection';
 import type { Logger } from '../observability/logger.ts';
 
 export { closeRedisConnection as closeRedis } from '@taskgate/shared/redis-connection';
@@ -67,16 +67,10 @@ export function createSafeRedisEventTarget(publisher: Redis, subscriber: Redis, 
 
 function reportOutages(client: Redis, url: string, logger: Logger, role: string, level: 'warn' | 'error'): void {
   const where = describeRedisUrl(url);
-  let connectedBefore = false;
-  let outageReported = false;
-  client.on('error', (error: Error) => {
-    if (outageReported) return;
-    outageReported = true;
-    logger[level]({ err: error, redis: where }, `${role}: Redis unreachable; reconnecting`);
-  });
-  client.on('ready', () => {
-    if (connectedBefore) logger.info({ redis: where }, `${role}: Redis reconnected`);
-    connectedBefore = true;
-    outageReported = false;
+  reportRedisOutages(client, {
+    unreachable: (error) => logger[level]({ err: error, redis: where }, `${role}: Redis unreachable; reconnecting`),
+    ready: (firstTime) => {
+      if (!firstTime) logger.info({ redis: where }, `${role}: Redis reconnected`);
+    },
   });
 }

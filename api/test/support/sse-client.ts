@@ -25,11 +25,18 @@ export interface SseStream {
 
 export const TASK_EVENTS_SUBSCRIPTION = 'subscription { taskEvents { kind taskId task { id title completed } } }';
 
-export async function openSse(endpoint: string, options: { token?: string | null; query?: string; variables?: Record<string, unknown>; headers?: Record<string, string> } = {}): Promise<SseStream> {
-  const abort = new AbortController();
-  const response = await fetch(endpoint, {
+export interface SubscriptionRequest {
+  token?: string | null;
+  query?: string;
+  variables?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** A subscription as graphql-sse's distinct-connections client sends it. */
+function postSubscription(endpoint: string, options: SubscriptionRequest, signal?: AbortSignal): Promise<Response> {
+  return fetch(endpoint, {
     method: 'POST',
-    signal: abort.signal,
+    signal,
     headers: {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -38,6 +45,11 @@ export async function openSse(endpoint: string, options: { token?: string | null
     },
     body: JSON.stringify({ query: options.query ?? TASK_EVENTS_SUBSCRIPTION, variables: options.variables }),
   });
+}
+
+export async function openSse(endpoint: string, options: SubscriptionRequest = {}): Promise<SseStream> {
+  const abort = new AbortController();
+  const response = await postSubscription(endpoint, options, abort.signal);
 
   const pending: SsePayload[] = [];
   const waiters: { resolve: (payload: SsePayload) => void; reject: (error: Error) => void }[] = [];
@@ -130,16 +142,7 @@ export async function openSse(endpoint: string, options: { token?: string | null
 }
 
 /** Reads the body of a response that was refused before any stream opened (401, 429, …). */
-export async function refusalOf(endpoint: string, options: Parameters<typeof openSse>[1] = {}): Promise<{ status: number; headers: Headers; body: string }> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: JSON.stringify({ query: options.query ?? TASK_EVENTS_SUBSCRIPTION, variables: options.variables }),
-  });
+export async function refusalOf(endpoint: string, options: SubscriptionRequest = {}): Promise<{ status: number; headers: Headers; body: string }> {
+  const response = await postSubscription(endpoint, options);
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
