@@ -6,6 +6,7 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import type pg from 'pg';
 import type { TaskModel, UserModel } from '../generated/client/models.ts';
+import { retryingEndedSessions } from './ended-session-retry.ts';
 
 /** The tables the query builder may read, by their names in PostgreSQL. */
 export interface Database {
@@ -17,7 +18,8 @@ export type QueryBuilder = Kysely<Database>;
 
 export function createQueryBuilder(pool: pg.Pool, onStatement?: (sql: string) => void): QueryBuilder {
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    // Reads survive connections whose session the server ended while they sat in the pool.
+    dialect: new PostgresDialect({ pool: retryingEndedSessions(pool) }),
     ...(onStatement
       ? {
           log: (event: LogEvent) => {
