@@ -31,7 +31,7 @@ export const GRAPHQL_LIMITS = {
 } as const;
 
 /**
- * Largest request body Yoga reads (413 beyond it, checked on Content-Length and while streaming). The
+ * Largest request body the API reads (413 beyond it; request-body-limit.ts). The
  * biggest legitimate body, a task with a 200-character title and a 2000-character description, is
  * under 3 KB; 100 KB leaves room for hand-written GraphiQL queries and none for abuse.
  */

@@ -20,6 +20,7 @@ import { createLogger, yogaLogger, type Logger } from './observability/logger.ts
 import { useRequestLog } from './observability/request-log.ts';
 import { createTaskEventBus, type TaskEventBus } from './live/task-event-bus.ts';
 import { SubscriptionStreams } from './live/subscription-streams.ts';
+import { useRequestBodyLimit } from './request-body-limit.ts';
 import { useRequestFormatChecks } from './request-format.ts';
 import { schema } from './schema/index.ts';
 
@@ -88,7 +89,8 @@ export function createApi(options: ApiOptions): Api {
       credentials: false,
       maxAge: 600,
     },
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    // Limited by useRequestBodyLimit below, which counts only bodies sent without a Content-Length.
+    maxRequestBodySize: false,
     // One operation per request: an array body is refused, so no request can multiply its own cost.
     batching: false,
     // The page is static HTML; every query it sends carries the token typed into its header editor.
@@ -136,6 +138,8 @@ export function createApi(options: ApiOptions): Api {
       useRequestFormatChecks(),
       ...useGraphQLLimits(),
       ...(options.compiledExecution === false ? [] : [useCompiledExecution()]),
+      // Last: it wraps whichever request parser the plugins before it chose.
+      useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
     ],
   });
 }

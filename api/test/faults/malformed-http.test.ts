@@ -84,24 +84,36 @@ describe('body', () => {
   });
 
   it('refuses a body over the size limit (413) sent chunked, without Content-Length', async () => {
-    const response = await new Promise<GraphQLHttpResponse>((resolve, reject) => {
-      const request = httpRequest(server.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: APOLLO_ACCEPT, authorization: `Bearer ${user.token}`, 'transfer-encoding': 'chunked' },
-      });
-      request.once('response', async (answer) => {
-        let text = '';
-        for await (const chunk of answer) text += chunk;
-        resolve({ status: answer.statusCode!, headers: new Headers(), text, body: JSON.parse(text) });
-      });
-      request.once('error', reject);
-      request.write('{"query": "{ me { id } }", "variables": {"padding": "');
-      for (let sent = 0; sent <= MAX_REQUEST_BODY_BYTES; sent += 16_384) request.write('x'.repeat(16_384));
-      request.end('"}}');
-    });
+    const padding = Array.from({ length: Math.ceil(MAX_REQUEST_BODY_BYTES / 16_384) + 1 }, () => 'x'.repeat(16_384));
+    const response = await sendChunked(['{"query": "{ me { id } }", "variables": {"padding": "', ...padding, '"}}']);
     expectClearClientError(response, 413, /too large/);
   });
+
+  it('answers a body under the limit sent chunked, without Content-Length', async () => {
+    const response = await sendChunked(['{"query": "{ me', ' { email } }", "variables": {"padding": "', 'x'.repeat(16_384), '"}}']);
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toEqual({ data: { me: { email: user.email } } });
+  });
 });
+
+/** POSTs a body in chunks (Transfer-Encoding: chunked, no Content-Length), on a connection of its own. */
+function sendChunked(chunks: string[]): Promise<GraphQLHttpResponse> {
+  return new Promise<GraphQLHttpResponse>((resolve, reject) => {
+    const request = httpRequest(server.endpoint, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', accept: APOLLO_ACCEPT, authorization: `Bearer ${user.token}`, 'transfer-encoding': 'chunked' },
+    });
+    request.once('response', async (answer) => {
+      let text = '';
+      for await (const chunk of answer) text += chunk;
+      resolve({ status: answer.statusCode!, headers: new Headers(), text, body: JSON.parse(text) });
+    });
+    request.once('error', reject);
+    for (const chunk of chunks.slice(0, -1)) request.write(chunk);
+    request.end(chunks.at(-1));
+  });
+}
 
 describe('content type and method', () => {
   it('refuses an unsupported content type with 415 and says what to send', async () => {
