@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { loadLocalEnv } from '@taskgate/shared/local-env';
+import { API_NODE_FLAGS } from '@taskgate/shared/node-flags';
 import { workspaceDirectory } from '@taskgate/shared/package-directory';
 import { pglitePort, resolveDatabaseTarget } from '@taskgate/prisma/database';
 import { applyMigrations } from '@taskgate/prisma/migrate';
@@ -22,10 +23,10 @@ type Mode = 'dev' | 'start';
 const PARTS = {
   // Not restarted on changes in dev: one process owns the data directory.
   db: { source: 'prisma/src/cli/serve-embedded.ts', built: 'prisma/dist/src/cli/serve-embedded.js', watch: false },
-  api: { source: 'api/src/main.ts', built: 'api/dist/src/main.js', watch: true },
+  api: { source: 'api/src/main.ts', built: 'api/dist/src/main.js', watch: true, nodeFlags: API_NODE_FLAGS },
   web: { source: 'web/server/main.ts', built: 'web/dist/server/main.js', watch: true },
 } as const;
-type Part = (typeof PARTS)[keyof typeof PARTS];
+type Part = { source: string; built: string; watch: boolean; nodeFlags?: readonly string[] };
 
 export async function runSystem(mode: Mode): Promise<void> {
   if (mode === 'start') {
@@ -66,7 +67,7 @@ export async function runSystem(mode: Mode): Promise<void> {
 
 function run(mode: Mode, name: string, part: Part, env: Record<string, string> = {}): void {
   if (mode === 'start') {
-    spawnChild(name, process.execPath, ['--enable-source-maps', join(root, part.built)], env);
+    spawnChild(name, process.execPath, ['--enable-source-maps', ...(part.nodeFlags ?? []), join(root, part.built)], env);
   } else {
     // Workspace packages resolve to their TypeScript sources under the @taskgate/source condition.
     const tsx = join(root, 'node_modules/.bin/tsx');

@@ -1,5 +1,6 @@
 // The benchmark's results as Markdown: printed to the terminal and written to docs/benchmarks.md.
 import { cpus, totalmem, release } from 'node:os';
+import { API_NODE_FLAGS } from '@taskgate/shared/node-flags';
 import { pairedRatio, type LoadResult } from './load.ts';
 import type { Scenario } from './scenarios.ts';
 import type { StatementCount } from './sql-statements.ts';
@@ -125,7 +126,7 @@ ${onPglite}
 | load | autocannon in the benchmark process; each server in its own Node process on the same machine |
 ${report.baseline ? `| baseline | \`BENCH_BASELINE\`: ${report.baseline.commit.slice(0, 12)} "${report.baseline.subject.slice(0, 80)}", its API from a git worktree, in the same rounds |\n` : ''}| runs | ${settings.rounds} rounds, each scenario in turn (another first each round), ${settings.durationSeconds} s per run after a ${settings.warmupSeconds} s warm-up pass per scenario and 1 s at the run's own connection count; throughput at ${settings.connections} connections, latency also at ${settings.latencyConnections}; figures are medians over the rounds, ratios medians of the ratios within each round |
 | data | ${settings.users} users × ${settings.tasksPerUser} tasks; every connection uses its own user's token |
-| API | \`api/src/main.ts\` as in production (\`NODE_ENV=production\`), \`LOG_LEVEL=${settings.logLevel}\` (lines written to /dev/null), \`DATABASE_POOL_SIZE=${settings.poolSize}\`, \`DATABASE_RLS=off\` (the default) except where a scenario says on |
+| API | \`api/src/main.ts\` as in production (\`NODE_ENV=production\`, Node flags \`${API_NODE_FLAGS.join(' ')}\`; the baseline with none, as it shipped), \`LOG_LEVEL=${settings.logLevel}\` (lines written to /dev/null), \`DATABASE_POOL_SIZE=${settings.poolSize}\`, \`DATABASE_RLS=off\` (the default) except where a scenario says on |
 
 ## Throughput and latency
 

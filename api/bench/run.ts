@@ -13,6 +13,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { API_NODE_FLAGS } from '@taskgate/shared/node-flags';
 import { haproxyBinary } from '../../test/scale-out/support/prerequisites.ts';
 import { freePort } from '../../test/test-database.ts';
 import { loadConfig } from '../src/config.ts';
@@ -96,28 +97,30 @@ try {
   console.log(`seeded ${data.users.length} users × ${tasksPerUser} tasks (${data.tasks} tasks)`);
 
   const mainEntry = join(REPO_ROOT, 'api/src/main.ts');
+  // Every API process runs with production's Node flags; the baseline with none, as it shipped.
   // The current API and the baseline are profiled alike, so the sampling costs both the same.
   const profiling = (name: string) => (profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : []);
   const [ceiling, api, bypass, apiRls] = await Promise.all([
     freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
-    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: profiling('api') })),
+    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiling('api')] })),
     freePort().then((port) =>
       startServer({
         name: 'API (verification bypassed)',
         entry: mainEntry,
         port,
         env: { ...apiEnv, API_PORT: String(port) },
+        nodeArgs: [...API_NODE_FLAGS],
         imports: [join(REPO_ROOT, 'api/bench/verification-bypass/register.mjs')],
       }),
     ),
-    freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) } })),
+    freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS] })),
   ]);
   for (const server of [ceiling, api, bypass, apiRls]) cleanups.push(server.stop);
   // Scale-out: the tasks page through HAProxy to `api` alone, and to `api` plus a second API process.
   const haproxy = haproxyBinary();
   const loadBalanced = haproxy
     ? await (async () => {
-        const second = await freePort().then((port) => startServer({ name: 'API (second process)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) } }));
+        const second = await freePort().then((port) => startServer({ name: 'API (second process)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS] }));
         cleanups.push(second.stop);
         const lb1 = await startLoadBalancer(haproxy, 'HAProxy → 1 API process', [api]);
         cleanups.push(lb1.stop);
@@ -175,7 +178,7 @@ try {
   for (const { scenario, throughput, latency } of results) console.log(`  ${scenario.title.padEnd(50)} ${describeRun(throughput)}  ${describeRun(latency)}`);
 
   // Live updates: open streams on an API process of their own, started now so its memory is its own.
-  const streamsServer = await freePort().then((port) => startServer({ name: 'API (streams)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port), SUBSCRIPTIONS_PER_USER: '10' } }));
+  const streamsServer = await freePort().then((port) => startServer({ name: 'API (streams)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port), SUBSCRIPTIONS_PER_USER: '10' }, nodeArgs: [...API_NODE_FLAGS] }));
   cleanups.push(streamsServer.stop);
   const streams = await measureStreams({
     origin: streamsServer.origin,

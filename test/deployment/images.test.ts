@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { API_NODE_FLAGS } from '@taskgate/shared/node-flags';
 import { workspaceDirectory } from '@taskgate/shared/package-directory';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../test-database.ts';
@@ -53,6 +54,12 @@ describe('Dockerfile', () => {
       expect(dockerfile.inherited(name, 'STOPSIGNAL'), name).toBe('SIGTERM');
       expect(target(name).cmd?.slice(0, 2), name).toEqual(['node', '--enable-source-maps']);
     }
+  });
+
+  it("starts the API with its Node flags, as its package's start script and pnpm start do", () => {
+    expect(target('api').cmd).toEqual(['node', '--enable-source-maps', ...API_NODE_FLAGS, 'dist/src/main.js']);
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'api/package.json'), 'utf8')) as { scripts: { start: string } };
+    expect(scripts.start).toBe(['node', '--enable-source-maps', ...API_NODE_FLAGS, 'dist/src/main.js'].join(' '));
   });
 
   it('health-checks the servers and exposes their ports, and leaves the one-shot migrate job unchecked', () => {
