@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 
-/** SQLSTATEs a server sends as it ends a session: admin_shutdown, crash_shutdown, idle_session_timeout. */
+/** SQLSTATEs a server sends as it ends a session (admin_shutdown, crash_shutdown, idle_session_timeout), and a connection cut under a statement. */
 const ENDED_SESSION_CODES = new Set(['57P01', '57P02', '57P05', 'ECONNRESET', 'EPIPE']);
 
 /** node-postgres' code-less error for a socket the server closed without a word. */
