@@ -45,9 +45,8 @@ async function poolOfEndedSessions(url: string) {
   try {
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
     // pg_terminate_backend only signals: wait until the sessions are really gone.
-    for (let left = Infinity; left > 0; ) {
-      ({ rows: [{ left }] } = await admin.query('SELECT count(*)::int AS left FROM pg_stat_activity WHERE application_name = $1', [applicationName]));
-    }
+    const sessionsLeft = async () => (await admin.query<{ left: number }>('SELECT count(*)::int AS left FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0]?.left ?? 0;
+    while ((await sessionsLeft()) > 0);
   } finally {
     await admin.end();
   }
