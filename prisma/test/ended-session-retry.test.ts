@@ -53,47 +53,44 @@ async function poolOfEndedSessions(url: string) {
   return pool;
 }
 
+/** Runs `use` on a fresh scratch database's pool of ended sessions, and ends the pool afterwards. */
+function withPoolOfEndedSessions(use: (pool: pg.Pool) => Promise<void>): Promise<void> {
+  return withScratchDatabase(async (url) => {
+    const pool = await poolOfEndedSessions(url);
+    try {
+      await use(pool);
+    } finally {
+      await pool.end();
+    }
+  });
+}
+
 describe.runIf(scratchDatabaseKind === 'postgresql')('reads after the server ended pooled sessions', { timeout: 60_000 }, () => {
   afterAll(stopScratchServers);
 
   it('a read that meets 57P01 on every pooled connection is answered on a new one', async () => {
-    await withScratchDatabase(async (url) => {
-      const pool = await poolOfEndedSessions(url);
-      try {
-        expect(pool.idleCount).toBe(POOL_SIZE);
-        const db = createQueryBuilder(pool);
-        // Every pooled connection is dead: the read goes through all of them, then a new one.
-        expect((await sql<{ answer: number }>`SELECT 42 AS answer`.execute(db)).rows).toEqual([{ answer: 42 }]);
-        expect(pool.totalCount).toBe(1);
-      } finally {
-        await pool.end();
-      }
+    await withPoolOfEndedSessions(async (pool) => {
+      expect(pool.idleCount).toBe(POOL_SIZE);
+      const db = createQueryBuilder(pool);
+      // Every pooled connection is dead: the read goes through all of them, then a new one.
+      expect((await sql<{ answer: number }>`SELECT 42 AS answer`.execute(db)).rows).toEqual([{ answer: 42 }]);
+      expect(pool.totalCount).toBe(1);
     });
   });
 
   it('a transaction begun on a dead connection begins on another one', async () => {
-    await withScratchDatabase(async (url) => {
-      const pool = await poolOfEndedSessions(url);
-      try {
-        const db = createQueryBuilder(pool);
-        const rows = await db.transaction().execute(async (transaction) => (await sql<{ inside: boolean }>`SELECT now() <> statement_timestamp() AS inside`.execute(transaction)).rows);
-        // now() is the transaction's start: outside a transaction it equals the statement's start.
-        expect(rows).toEqual([{ inside: true }]);
-      } finally {
-        await pool.end();
-      }
+    await withPoolOfEndedSessions(async (pool) => {
+      const db = createQueryBuilder(pool);
+      const rows = await db.transaction().execute(async (transaction) => (await sql<{ inside: boolean }>`SELECT now() <> statement_timestamp() AS inside`.execute(transaction)).rows);
+      // now() is the transaction's start: outside a transaction it equals the statement's start.
+      expect(rows).toEqual([{ inside: true }]);
     });
   });
 
   it('the plain pool, without the retry, fails the same read (the case is real)', async () => {
-    await withScratchDatabase(async (url) => {
-      const pool = await poolOfEndedSessions(url);
-      try {
-        const error = await pool.query('SELECT 42 AS answer').then(() => undefined, (failure: unknown) => failure);
-        expect(isEndedSession(error), String(error)).toBe(true);
-      } finally {
-        await pool.end();
-      }
+    await withPoolOfEndedSessions(async (pool) => {
+      const error = await pool.query('SELECT 42 AS answer').then(() => undefined, (failure: unknown) => failure);
+      expect(isEndedSession(error), String(error)).toBe(true);
     });
   });
 });
