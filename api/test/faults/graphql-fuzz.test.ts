@@ -98,8 +98,18 @@ const document = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 200, unit: 'binary' }) },
 );
 
-/** Requests of the current property that executed and returned data: the fuzz reached resolvers. */
-const executed = () => [...(outcomes.get(currentProperty) ?? [])].filter(([outcome]) => outcome === '200 data').reduce((sum, [, count]) => sum + count, 0);
+/** Requests of the current property whose outcome starts with `prefix` ('200 ': it executed, its fields ran). */
+const answered = (prefix: string) => [...(outcomes.get(currentProperty) ?? [])].filter(([outcome]) => outcome.startsWith(prefix)).reduce((sum, [, count]) => sum + count, 0);
+
+/**
+ * The fuzz must reach the resolvers, not only the parser and the variable checks. Bounds chosen so
+ * chance does not fail them: about 70 % of requests execute and 7–12 % return data (200 runs at 7.5 %
+ * return data fewer than 2 times once in 300 000); a generator that stopped reaching them fails.
+ */
+function expectResolversReached() {
+  expect(answered('200 '), 'requests that executed').toBeGreaterThanOrEqual(RUNS / 4);
+  expect(answered('200 data'), 'requests that returned data').toBeGreaterThanOrEqual(2);
+}
 
 it(`GraphQL-ish documents (${RUNS} runs): never 5xx, never a stack`, { timeout: 120_000 }, async () => {
   currentProperty = 'documents';
@@ -165,7 +175,7 @@ it(`real operations with random variables (${RUNS} runs): never 5xx, never a sta
     ),
     { numRuns: RUNS },
   );
-  expect(executed(), 'requests that reached the resolvers and returned data').toBeGreaterThanOrEqual(RUNS / 20);
+  expectResolversReached();
 });
 
 // ---------- 3. Random selections of the real schema, random arguments ----------
@@ -233,7 +243,7 @@ it(`random selections of the real schema (${RUNS} runs): never 5xx, never a stac
     // Shrinking generated documents can take minutes; the failing one is reported as it is.
     { numRuns: RUNS, endOnFailure: true },
   );
-  expect(executed(), 'requests that reached the resolvers and returned data').toBeGreaterThanOrEqual(RUNS / 20);
+  expectResolversReached();
 });
 
 it('after all the fuzzing, the other user\'s task is exactly as it was', async () => {
