@@ -21,6 +21,7 @@ import { useRequestLog } from './observability/request-log.ts';
 import { createTaskEventBus, type TaskEventBus } from './live/task-event-bus.ts';
 import { SubscriptionStreams } from './live/subscription-streams.ts';
 import { useRequestBodyLimit } from './request-body-limit.ts';
+import { useRequestErrorCodes } from './request-error-codes.ts';
 import { useRequestFormatChecks } from './request-format.ts';
 import { schema } from './schema/index.ts';
 
@@ -138,6 +139,7 @@ export function createApi(options: ApiOptions): Api {
       useRequestFormatChecks(),
       ...useGraphQLLimits(),
       ...(options.compiledExecution === false ? [] : [useCompiledExecution()]),
+      useRequestErrorCodes(),
       // Last: it wraps whichever request parser the plugins before it chose.
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
     ],

@@ -56,6 +56,19 @@ describe.each(ROW_LEVEL_SECURITY_MODES)('DATABASE_RLS=$mode', ({ rowLevelSecurit
       const me = await harness.graphql('query($id: ID!) { node(id: $id) { ... on User { email } } }', { token: carol.token, variables: { id: response.body.data!.me.id } });
       expect(me.body.data!.node).toEqual({ email: carol.email });
     });
+
+    it('node(id:) with a well-formed id of a type that is no Node, or a malformed id, is BAD_USER_INPUT', async () => {
+      const { id } = (await create(carol, { title: 'Typed' })).body.data!.createTask;
+      const taskId = Buffer.from(id, 'base64').toString().split(':')[1]!;
+      for (const typename of ['Nope', 'Query', 'TaskConnection']) {
+        const response = await harness.graphql('query($id: ID!) { node(id: $id) { id } }', { token: carol.token, variables: { id: Buffer.from(`${typename}:${taskId}`).toString('base64') } });
+        expect(response.body.data!.node).toBeNull();
+        expect(response.body.errors?.[0]?.extensions, typename).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
+        expect(response.body.errors?.[0]?.message).toBe('id: not the ID of a Task or a User');
+      }
+      const malformed = await harness.graphql('query { node(id: "@@@") { id } }', { token: carol.token });
+      expect(malformed.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
   });
 
   describe('validation: BAD_USER_INPUT naming the field, nothing stored', () => {

@@ -5,9 +5,10 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type PrismaTypes from '@taskgate/prisma/pothos-types';
 import { getDatamodel } from '@taskgate/prisma/pothos-types';
+import { isObjectType } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { callerId, type GraphQLContext } from '../auth/context.ts';
-import { forbidden, unauthenticated } from '../errors.ts';
+import { badUserInput, forbidden, unauthenticated } from '../errors.ts';
 
 export interface SchemaTypes {
   Context: GraphQLContext;
@@ -54,7 +55,11 @@ export const builder = new SchemaBuilder<SchemaTypes>({
       // Same rules as user(id:): another user's id is FORBIDDEN before any lookup (no existence
       // oracle). Tasks are looked up with the caller as owner (see Task's findUnique), so a foreign
       // task resolves to null exactly like a missing one.
-      resolve: (_root, { id }, context, _info, resolveNode) => {
+      resolve: (_root, { id }, context, info, resolveNode) => {
+        // A well-formed global id of a type that is no Node ("Nope:…") is the client's mistake, like a
+        // malformed one; Pothos would answer it with its own schema error, which carries no code.
+        const type = info.schema.getType(id.typename);
+        if (!isObjectType(type) || !type.getInterfaces().some((node) => node.name === 'Node')) throw badUserInput('id', 'not the ID of a Task or a User');
         if (id.typename === 'User' && id.id !== callerId(context)) throw forbidden();
         return resolveNode(id);
       },

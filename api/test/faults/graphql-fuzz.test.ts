@@ -1,6 +1,7 @@
 // Property-based fuzzing over real HTTP with a valid token (fast-check): GraphQL-ish documents, the
 // real operations with random variables, and random selections of the real schema with random
-// arguments. Whatever is sent: no 5xx, no stack trace, and another user's task is never touched.
+// arguments. Whatever is sent: no 5xx, no stack trace, every error carries an `extensions.code`, and
+// another user's task is never touched.
 // A bounded number of runs keeps it to seconds; a failure prints fast-check's seed to replay it.
 import fc from 'fast-check';
 import {
@@ -75,6 +76,7 @@ async function expectNoServerError(request: Omit<GraphQLRequest, 'token'>) {
   expect(response.status, `${JSON.stringify(request).slice(0, 500)}\n→ ${response.text.slice(0, 500)}`).toBeLessThan(500);
   expect(response.text).not.toMatch(STACK_TRACE);
   expect(response.body?.data !== undefined || response.body?.errors !== undefined, response.text).toBe(true);
+  for (const error of response.body?.errors ?? []) expect(error.extensions?.code, `${JSON.stringify(request).slice(0, 500)}\n→ ${response.text.slice(0, 500)}`).toEqual(expect.any(String));
 }
 
 // ---------- 1. GraphQL-ish documents ----------

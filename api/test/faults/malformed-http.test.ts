@@ -25,8 +25,9 @@ async function send(body: string | Uint8Array, headers: Record<string, string> =
 
 const json = (value: unknown) => JSON.stringify(value);
 
-function expectClearClientError(response: GraphQLHttpResponse, status: number, message: RegExp) {
+function expectClearClientError(response: GraphQLHttpResponse, status: number, code: string, message: RegExp) {
   expect(response.status, response.text).toBe(status);
+  expect(response.body?.errors?.[0]?.extensions?.code, response.text).toBe(code);
   expect(response.body?.errors?.[0]?.message, response.text).toMatch(message);
   expect(response.text).not.toMatch(STACK_TRACE);
 }
@@ -46,20 +47,20 @@ afterAll(async () => {
 
 describe('body', () => {
   it('refuses JSON that does not parse', async () => {
-    expectClearClientError(await send('{"query": "{ me { id } }"'), 400, /invalid JSON/);
+    expectClearClientError(await send('{"query": "{ me { id } }"'), 400, 'BAD_REQUEST', /invalid JSON/);
   });
 
   it('refuses an empty body', async () => {
-    expectClearClientError(await send(''), 400, /invalid JSON/);
+    expectClearClientError(await send(''), 400, 'BAD_REQUEST', /invalid JSON/);
   });
 
   it('refuses JSON that is not an object', async () => {
-    expectClearClientError(await send('"{ me { id } }"'), 400, /expected to be object/);
-    expectClearClientError(await send('null'), 400, /expected to be object/);
+    expectClearClientError(await send('"{ me { id } }"'), 400, 'BAD_REQUEST', /expected to be object/);
+    expectClearClientError(await send('null'), 400, 'BAD_REQUEST', /expected to be object/);
   });
 
   it('refuses an array (batching is off)', async () => {
-    expectClearClientError(await send(json([{ query: '{ me { id } }' }])), 400, /Batching is not supported/);
+    expectClearClientError(await send(json([{ query: '{ me { id } }' }])), 400, 'BAD_REQUEST', /Batching is not supported/);
   });
 
   it('refuses invalid UTF-8 in a variable, and stores nothing', async () => {
@@ -69,24 +70,24 @@ describe('body', () => {
       Buffer.from([0xff, 0xfe, 0xc3]),
       Buffer.from('"}}}'),
     ]);
-    expectClearClientError(await send(body), 400, /not valid UTF-8/);
+    expectClearClientError(await send(body), 400, 'BAD_REQUEST', /not valid UTF-8/);
     expect(await countTasks()).toBe(before);
   });
 
   it('refuses invalid UTF-8 in the query text', async () => {
     const body = Buffer.concat([Buffer.from('{"query": "{ me { id '), Buffer.from([0xc0, 0xaf]), Buffer.from(' } }"}')]);
-    expectClearClientError(await send(body), 400, /not valid UTF-8/);
+    expectClearClientError(await send(body), 400, 'BAD_REQUEST', /not valid UTF-8/);
   });
 
   it('refuses a body over the size limit (413), announced by Content-Length', async () => {
     const body = json({ query: '{ me { id } }', variables: { padding: 'x'.repeat(MAX_REQUEST_BODY_BYTES) } });
-    expectClearClientError(await send(body), 413, /too large/);
+    expectClearClientError(await send(body), 413, 'REQUEST_ENTITY_TOO_LARGE', /too large/);
   });
 
   it('refuses a body over the size limit (413) sent chunked, without Content-Length', async () => {
     const padding = Array.from({ length: Math.ceil(MAX_REQUEST_BODY_BYTES / 16_384) + 1 }, () => 'x'.repeat(16_384));
     const response = await sendChunked(['{"query": "{ me { id } }", "variables": {"padding": "', ...padding, '"}}']);
-    expectClearClientError(response, 413, /too large/);
+    expectClearClientError(response, 413, 'REQUEST_ENTITY_TOO_LARGE', /too large/);
   });
 
   it('answers a body under the limit sent chunked, without Content-Length', async () => {
@@ -118,7 +119,7 @@ function sendChunked(chunks: string[]): Promise<GraphQLHttpResponse> {
 describe('content type and method', () => {
   it('refuses an unsupported content type with 415 and says what to send', async () => {
     const response = await send(json({ query: '{ me { id } }' }), { 'content-type': 'application/xml' });
-    expectClearClientError(response, 415, /Unsupported Content-Type "application\/xml".*application\/json/);
+    expectClearClientError(response, 415, 'UNSUPPORTED_MEDIA_TYPE', /Unsupported Content-Type "application\/xml".*application\/json/);
   });
 
   it('refuses text/plain (a cross-site form could send it) with a 4xx and a message', async () => {
@@ -136,21 +137,21 @@ describe('content type and method', () => {
   });
 
   it('refuses PUT with 405', async () => {
-    expectClearClientError(await send(json({ query: '{ me { id } }' }), { 'content-type': 'application/json' }, 'PUT'), 405, /only supports GET and POST/);
+    expectClearClientError(await send(json({ query: '{ me { id } }' }), { 'content-type': 'application/json' }, 'PUT'), 405, 'BAD_REQUEST', /only supports GET and POST/);
   });
 });
 
 describe('GraphQL parameters', () => {
   it('refuses a missing query', async () => {
-    expectClearClientError(await send(json({ variables: {} })), 400, /Must provide query string/);
+    expectClearClientError(await send(json({ variables: {} })), 400, 'BAD_REQUEST', /Must provide query string/);
   });
 
   it('refuses a query that is not a string', async () => {
-    expectClearClientError(await send(json({ query: 42 })), 400, /"query" param to be a string/);
+    expectClearClientError(await send(json({ query: 42 })), 400, 'BAD_REQUEST', /"query" param to be a string/);
   });
 
   it('refuses an unknown operation name', async () => {
-    expectClearClientError(await send(json({ query: 'query Mine { me { id } }', operationName: 'Theirs' })), 400, /Could not determine what operation to execute/);
+    expectClearClientError(await send(json({ query: 'query Mine { me { id } }', operationName: 'Theirs' })), 400, 'OPERATION_RESOLUTION_FAILURE', /Could not determine what operation to execute/);
   });
 
   it('refuses variables of the wrong type, and writes nothing', async () => {
@@ -158,27 +159,29 @@ describe('GraphQL parameters', () => {
     expectClearClientError(
       await send(json({ query: 'query($first: Int) { tasks(first: $first) { edges { node { id } } } }', variables: { first: 'ten' } })),
       400,
+      'BAD_USER_INPUT',
       /Variable "\$first" got invalid value "ten"/,
     );
     expectClearClientError(
       await send(json({ query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', variables: { input: { title: 7 } } })),
       400,
+      'BAD_USER_INPUT',
       /Variable "\$input" got invalid value 7 at "input.title"/,
     );
     expect(await countTasks()).toBe(before);
   });
 
   it('refuses variables that are not an object', async () => {
-    expectClearClientError(await send(json({ query: '{ me { id } }', variables: 'first=10' })), 400, /"variables" param to be empty or an object/);
+    expectClearClientError(await send(json({ query: '{ me { id } }', variables: 'first=10' })), 400, 'BAD_REQUEST', /"variables" param to be empty or an object/);
   });
 
   it('refuses a syntax error', async () => {
-    expectClearClientError(await send(json({ query: '{ me { id ' })), 400, /Syntax Error/);
+    expectClearClientError(await send(json({ query: '{ me { id ' })), 400, 'GRAPHQL_PARSE_FAILED', /Syntax Error/);
   });
 
   it('refuses an unknown field without suggesting real ones', async () => {
     const response = await send(json({ query: '{ taks { id } }' }));
-    expectClearClientError(response, 400, /Cannot query field "taks" on type "Query"/);
+    expectClearClientError(response, 400, 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "taks" on type "Query"/);
     expect(response.text).not.toContain('Did you mean');
   });
 });
