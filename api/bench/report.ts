@@ -204,7 +204,7 @@ export function renderProfileSection(current: ProfileShare[], baseline?: Profile
     '## Where the API process spends its CPU',
     '',
     'From V8 CPU profiles (`BENCH_CPU_PROF=1`) of the API process over every scenario it served in this run',
-    `(${baseline ? 'the baseline profiled alike, so the sampling costs both the same' : 'no baseline'}). Each sample goes to the nearest frame,`,
+    `(every server of the run profiled alike${baseline ? ', the baseline too' : ''}, so the sampling costs each side of a ratio the same). Each sample goes to the nearest frame,`,
     'leaf upwards, that belongs to a package or to `api/src`; idle time is left out. Shares of busy time.',
     '',
     header,

@@ -98,10 +98,12 @@ try {
 
   const mainEntry = join(REPO_ROOT, 'api/src/main.ts');
   // Every API process runs with production's Node flags; the baseline with none, as it shipped.
-  // The current API and the baseline are profiled alike, so the sampling costs both the same.
+  // With BENCH_CPU_PROF=1 every server a ratio compares is profiled alike (the report's breakdown reads
+  // the API's and the baseline's profiles): sampling costs a cheap request relatively more, so
+  // profiling one side of a ratio only would skew it.
   const profiling = (name: string) => (profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : []);
   const [ceiling, api, bypass, apiRls] = await Promise.all([
-    freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
+    freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) }, nodeArgs: profiling('ceiling') })),
     freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiling('api')] })),
     freePort().then((port) =>
       startServer({
@@ -109,18 +111,18 @@ try {
         entry: mainEntry,
         port,
         env: { ...apiEnv, API_PORT: String(port) },
-        nodeArgs: [...API_NODE_FLAGS],
+        nodeArgs: [...API_NODE_FLAGS, ...profiling('bypass')],
         imports: [join(REPO_ROOT, 'api/bench/verification-bypass/register.mjs')],
       }),
     ),
-    freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS] })),
+    freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiling('rls')] })),
   ]);
   for (const server of [ceiling, api, bypass, apiRls]) cleanups.push(server.stop);
   // Scale-out: the tasks page through HAProxy to `api` alone, and to `api` plus a second API process.
   const haproxy = haproxyBinary();
   const loadBalanced = haproxy
     ? await (async () => {
-        const second = await freePort().then((port) => startServer({ name: 'API (second process)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS] }));
+        const second = await freePort().then((port) => startServer({ name: 'API (second process)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiling('second')] }));
         cleanups.push(second.stop);
         const lb1 = await startLoadBalancer(haproxy, 'HAProxy → 1 API process', [api]);
         cleanups.push(lb1.stop);
