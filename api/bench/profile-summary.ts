@@ -1,8 +1,7 @@
 // With BENCH_CPU_PROF=1: where the API process spent its CPU, by package. Each sample goes to the
 // nearest frame (leaf upwards) that belongs to a package or to api/src, so Node internals called by
 // pg count as the database client's, and so on. Idle time is left out.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
@@ -69,11 +68,4 @@ export function summarizeProfile(file: string, top = 12): string {
     .slice(0, top)
     .map(({ group, share }) => `${(100 * share).toFixed(1).padStart(5)}%  ${group}`)
     .join('\n');
-}
-
-/** The largest profile in `dir`: the API process's (the others are tsx's short-lived helpers). */
-export function largestProfile(dir: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).map((name) => join(dir, name));
-  return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }

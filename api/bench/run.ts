@@ -23,7 +23,8 @@ import { startBaseline } from './baseline.ts';
 import { startLoadBalancer } from './load-balancer.ts';
 import { medianOf, runLoad, type LoadResult, type LoadSettings } from './load.ts';
 import { preflight } from './preflight.ts';
-import { largestProfile, profileBreakdown, summarizeProfile } from './profile-summary.ts';
+import { PROFILER_PRELOAD, profileScenarios } from './profile-pass.ts';
+import { profileBreakdown, summarizeProfile } from './profile-summary.ts';
 import { killAllChildren, REPO_ROOT, startServer, type ChildServer } from './processes.ts';
 import { ratiosOf, renderMarkdown, renderProfileSection, type BenchReport } from './report.ts';
 import { scenarios, writeFailures, type ServerName } from './scenarios.ts';
@@ -98,31 +99,30 @@ try {
 
   const mainEntry = join(REPO_ROOT, 'api/src/main.ts');
   // Every API process runs with production's Node flags; the baseline with none, as it shipped.
-  // With BENCH_CPU_PROF=1 every server a ratio compares is profiled alike (the report's breakdown reads
-  // the API's and the baseline's profiles): sampling costs a cheap request relatively more, so
-  // profiling one side of a ratio only would skew it.
-  const profiling = (name: string) => (profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : []);
+  // BENCH_CPU_PROF=1: the API and the baseline carry a profiler that samples only after the rounds.
+  const profiler = (name: 'api' | 'baseline'): { env: Record<string, string>; args: string[] } =>
+    profileDir ? { env: { BENCH_PROFILE_DIR: join(profileDir, name) }, args: ['--import', PROFILER_PRELOAD] } : { env: {}, args: [] };
   const [ceiling, api, bypass, apiRls] = await Promise.all([
-    freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) }, nodeArgs: profiling('ceiling') })),
-    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiling('api')] })),
+    freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
+    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, ...profiler('api').env, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiler('api').args] })),
     freePort().then((port) =>
       startServer({
         name: 'API (verification bypassed)',
         entry: mainEntry,
         port,
         env: { ...apiEnv, API_PORT: String(port) },
-        nodeArgs: [...API_NODE_FLAGS, ...profiling('bypass')],
+        nodeArgs: [...API_NODE_FLAGS],
         imports: [join(REPO_ROOT, 'api/bench/verification-bypass/register.mjs')],
       }),
     ),
-    freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiling('rls')] })),
+    freePort().then((port) => startServer({ name: 'API (DATABASE_RLS=on)', entry: mainEntry, port, env: { ...apiEnv, DATABASE_RLS: 'on', API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS] })),
   ]);
   for (const server of [ceiling, api, bypass, apiRls]) cleanups.push(server.stop);
   // Scale-out: the tasks page through HAProxy to `api` alone, and to `api` plus a second API process.
   const haproxy = haproxyBinary();
   const loadBalanced = haproxy
     ? await (async () => {
-        const second = await freePort().then((port) => startServer({ name: 'API (second process)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiling('second')] }));
+        const second = await freePort().then((port) => startServer({ name: 'API (second process)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS] }));
         cleanups.push(second.stop);
         const lb1 = await startLoadBalancer(haproxy, 'HAProxy → 1 API process', [api]);
         cleanups.push(lb1.stop);
@@ -133,7 +133,7 @@ try {
     : undefined;
   if (!loadBalanced) console.log('HAProxy is not installed: no scale-out scenarios (Debian: apt-get install -y haproxy)');
   const baselineRevision = process.env.BENCH_BASELINE?.trim();
-  const baseline = baselineRevision ? await startBaseline(baselineRevision, apiEnv, await freePort(), profiling('baseline')) : undefined;
+  const baseline = baselineRevision ? await startBaseline(baselineRevision, { ...apiEnv, ...profiler('baseline').env }, await freePort(), profiler('baseline').args) : undefined;
   if (baseline) cleanups.push(baseline.server.stop);
   const servers = { ceiling, api, bypass, apiRls, ...loadBalanced, ...(baseline ? { baseline: baseline.server } : {}) } as Record<ServerName, ChildServer>;
   const scenarioOptions = { loadBalanced: loadBalanced !== undefined, baseline: baseline?.commit.slice(0, 12) };
@@ -179,6 +179,14 @@ try {
   console.log(`medians over ${rounds} rounds:`);
   for (const { scenario, throughput, latency } of results) console.log(`  ${scenario.title.padEnd(50)} ${describeRun(throughput)}  ${describeRun(latency)}`);
 
+  // BENCH_CPU_PROF=1: the API's and the baseline's scenarios once more, with their profilers sampling.
+  const profiles = profileDir
+    ? {
+        api: await profileScenarios(api, join(profileDir, 'api'), all, 'api', connections, load),
+        baseline: baseline && (await profileScenarios(baseline.server, join(profileDir, 'baseline'), all, 'baseline', connections, load)),
+      }
+    : undefined;
+
   // Live updates: open streams on an API process of their own, started now so its memory is its own.
   const streamsServer = await freePort().then((port) => startServer({ name: 'API (streams)', entry: mainEntry, port, env: { ...apiEnv, API_PORT: String(port), SUBSCRIPTIONS_PER_USER: '10' }, nodeArgs: [...API_NODE_FLAGS] }));
   cleanups.push(streamsServer.stop);
@@ -215,10 +223,8 @@ try {
   if (ratios.scaling) console.log(`through HAProxy: 2 API processes ÷ 1 = ${ratios.scaling.twoToOne.toFixed(2)} (tasks page req/s); 1 process behind HAProxy ÷ direct = ${ratios.scaling.balancerToDirect.toFixed(2)}`);
   console.log(`${relative(REPO_ROOT, output)} written (${database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'}); ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await cleanUp();
-  // A process writes its profile as it exits, so this comes after the clean-up.
-  const profiles = profileDir ? { api: largestProfile(join(profileDir, 'api')), baseline: baseline && largestProfile(join(profileDir, 'baseline')) } : undefined;
   if (profiles?.api) {
-    console.log(`\nAPI process CPU by package (busy time, all scenarios):\n${summarizeProfile(profiles.api)}`);
+    console.log(`\nAPI process CPU by package (busy time, its scenarios in the profiling pass):\n${summarizeProfile(profiles.api)}`);
     console.log(`profile: ${profiles.api} (open in Chrome DevTools → Performance, or speedscope)`);
     appendFileSync(output, renderProfileSection(profileBreakdown(profiles.api), profiles.baseline ? profileBreakdown(profiles.baseline) : undefined, baseline?.commit.slice(0, 12)));
   }

@@ -1,0 +1,31 @@
+// BENCH_CPU_PROF=1: where the API's CPU goes, from a pass of its own after the measured rounds. A
+// sampling profiler wakes a thread every millisecond in each process it runs in; on a 2-core machine
+// that shifts the very figures being compared (measured: with the API and the baseline profiled for
+// the whole run, row-level security's cost read 25.5 %; unprofiled, the same hour, 41.3 %). So the
+// API and the baseline carry a profiler that samples only while this pass runs (profiler/register.mjs).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad, type LoadSettings } from './load.ts';
+import type { ChildServer } from './processes.ts';
+import type { Scenario, ServerName } from './scenarios.ts';
+
+/** For `node --import`: the profiler that waits for SIGUSR2. */
+export const PROFILER_PRELOAD = fileURLToPath(new URL('./profiler/register.mjs', import.meta.url));
+
+/**
+ * Profiles `server` (started with PROFILER_PRELOAD and BENCH_PROFILE_DIR=`directory`) while it serves
+ * every scenario aimed at `target`, once more; resolves with the profile's path.
+ */
+export async function profileScenarios(server: ChildServer, directory: string, scenarios: Scenario[], target: Extract<ServerName, 'api' | 'baseline'>, connections: number, load: LoadSettings): Promise<string> {
+  const pid = server.pid!;
+  process.kill(pid, 'SIGUSR2');
+  for (const scenario of scenarios.filter((each) => each.server === target)) await runLoad(scenario, server, connections, load);
+  process.kill(pid, 'SIGUSR2');
+  const file = join(directory, `${pid}.cpuprofile`);
+  for (const deadline = Date.now() + 60_000; !existsSync(file); ) {
+    if (Date.now() > deadline) throw new Error(`${server.name} wrote no profile to ${file}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return file;
+}
