@@ -11,18 +11,31 @@ import type { ChildServer } from './processes.ts';
 import type { Scenario, ServerName } from './scenarios.ts';
 
 /** For `node --import`: the profiler that waits for SIGUSR2. */
-export const PROFILER_PRELOAD = fileURLToPath(new URL('./profiler/register.mjs', import.meta.url));
+const PROFILER_PRELOAD = fileURLToPath(new URL('./profiler/register.mjs', import.meta.url));
+
+/** A process that carries the profiler: what to start it with, and where it writes its profile. */
+export interface Profiler {
+  target: Extract<ServerName, 'api' | 'baseline'>;
+  env: Record<string, string>;
+  nodeArgs: string[];
+  directory: string;
+}
+
+export function profilerFor(profileDir: string, target: Profiler['target']): Profiler {
+  const directory = join(profileDir, target);
+  return { target, env: { BENCH_PROFILE_DIR: directory }, nodeArgs: ['--import', PROFILER_PRELOAD], directory };
+}
 
 /**
- * Profiles `server` (started with PROFILER_PRELOAD and BENCH_PROFILE_DIR=`directory`) while it serves
- * every scenario aimed at `target`, once more; resolves with the profile's path.
+ * Profiles `server` (started with `profiler`'s env and Node flags) while it serves every scenario aimed
+ * at the profiler's target, once more; resolves with the profile's path.
  */
-export async function profileScenarios(server: ChildServer, directory: string, scenarios: Scenario[], target: Extract<ServerName, 'api' | 'baseline'>, connections: number, load: LoadSettings): Promise<string> {
+export async function profileScenarios(server: ChildServer, profiler: Profiler, scenarios: Scenario[], connections: number, load: LoadSettings): Promise<string> {
   const pid = server.pid!;
   process.kill(pid, 'SIGUSR2');
-  for (const scenario of scenarios.filter((each) => each.server === target)) await runLoad(scenario, server, connections, load);
+  for (const scenario of scenarios.filter((each) => each.server === profiler.target)) await runLoad(scenario, server, connections, load);
   process.kill(pid, 'SIGUSR2');
-  const file = join(directory, `${pid}.cpuprofile`);
+  const file = join(profiler.directory, `${pid}.cpuprofile`);
   for (const deadline = Date.now() + 60_000; !existsSync(file); ) {
     if (Date.now() > deadline) throw new Error(`${server.name} wrote no profile to ${file}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

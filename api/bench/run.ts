@@ -23,7 +23,7 @@ import { startBaseline } from './baseline.ts';
 import { startLoadBalancer } from './load-balancer.ts';
 import { medianOf, runLoad, type LoadResult, type LoadSettings } from './load.ts';
 import { preflight } from './preflight.ts';
-import { PROFILER_PRELOAD, profileScenarios } from './profile-pass.ts';
+import { profilerFor, profileScenarios } from './profile-pass.ts';
 import { profileBreakdown, summarizeProfile } from './profile-summary.ts';
 import { killAllChildren, REPO_ROOT, startServer, type ChildServer } from './processes.ts';
 import { ratiosOf, renderMarkdown, renderProfileSection, type BenchReport } from './report.ts';
@@ -100,11 +100,10 @@ try {
   const mainEntry = join(REPO_ROOT, 'api/src/main.ts');
   // Every API process runs with production's Node flags; the baseline with none, as it shipped.
   // BENCH_CPU_PROF=1: the API and the baseline carry a profiler that samples only after the rounds.
-  const profiler = (name: 'api' | 'baseline'): { env: Record<string, string>; args: string[] } =>
-    profileDir ? { env: { BENCH_PROFILE_DIR: join(profileDir, name) }, args: ['--import', PROFILER_PRELOAD] } : { env: {}, args: [] };
+  const profilers = profileDir ? { api: profilerFor(profileDir, 'api'), baseline: profilerFor(profileDir, 'baseline') } : undefined;
   const [ceiling, api, bypass, apiRls] = await Promise.all([
     freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
-    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, ...profiler('api').env, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...profiler('api').args] })),
+    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, ...profilers?.api.env, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...(profilers?.api.nodeArgs ?? [])] })),
     freePort().then((port) =>
       startServer({
         name: 'API (verification bypassed)',
@@ -133,7 +132,7 @@ try {
     : undefined;
   if (!loadBalanced) console.log('HAProxy is not installed: no scale-out scenarios (Debian: apt-get install -y haproxy)');
   const baselineRevision = process.env.BENCH_BASELINE?.trim();
-  const baseline = baselineRevision ? await startBaseline(baselineRevision, { ...apiEnv, ...profiler('baseline').env }, await freePort(), profiler('baseline').args) : undefined;
+  const baseline = baselineRevision ? await startBaseline(baselineRevision, { ...apiEnv, ...profilers?.baseline.env }, await freePort(), profilers?.baseline.nodeArgs) : undefined;
   if (baseline) cleanups.push(baseline.server.stop);
   const servers = { ceiling, api, bypass, apiRls, ...loadBalanced, ...(baseline ? { baseline: baseline.server } : {}) } as Record<ServerName, ChildServer>;
   const scenarioOptions = { loadBalanced: loadBalanced !== undefined, baseline: baseline?.commit.slice(0, 12) };
@@ -180,10 +179,10 @@ try {
   for (const { scenario, throughput, latency } of results) console.log(`  ${scenario.title.padEnd(50)} ${describeRun(throughput)}  ${describeRun(latency)}`);
 
   // BENCH_CPU_PROF=1: the API's and the baseline's scenarios once more, with their profilers sampling.
-  const profiles = profileDir
+  const profiles = profilers
     ? {
-        api: await profileScenarios(api, join(profileDir, 'api'), all, 'api', connections, load),
-        baseline: baseline && (await profileScenarios(baseline.server, join(profileDir, 'baseline'), all, 'baseline', connections, load)),
+        api: await profileScenarios(api, profilers.api, all, connections, load),
+        baseline: baseline && (await profileScenarios(baseline.server, profilers.baseline, all, connections, load)),
       }
     : undefined;
 
