@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/client/client.ts';
 import { createQueryBuilder, type QueryBuilder } from './query-builder.ts';
+import { queryBuilderTypes } from './timestamp-parsers.ts';
 
 export type { Database, QueryBuilder } from './query-builder.ts';
 
@@ -18,17 +19,6 @@ export interface DatabaseOptions {
 /** How long a query, or a transaction, waits for a pooled connection before failing. */
 const CONNECTION_WAIT_MS = 5_000;
 
-const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
-
-// Prisma stores `timestamp(3)` columns (Better Auth's) in UTC and the driver adapter parses them so
-// per query; node-postgres' default would read them in the process's local time zone.
-const typesForQueryBuilder = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== 'binary'
-      ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`)
-      : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
-};
-
 const queryBuilders = new WeakMap<PrismaClient, QueryBuilder>();
 
 export function createPrismaClient(options: DatabaseOptions): PrismaClient {
@@ -37,7 +27,8 @@ export function createPrismaClient(options: DatabaseOptions): PrismaClient {
     max: options.poolSize,
     // Fail fast when the database is unreachable instead of queueing requests forever.
     connectionTimeoutMillis: CONNECTION_WAIT_MS,
-    types: typesForQueryBuilder,
+    // The query builder's reads use them (Prisma's adapter parses its own): timestamps in UTC, quickly.
+    types: queryBuilderTypes,
   });
   // A connection the server drops must not crash the process: idle (the pool's own event) or checked
   // out by the query builder, which listens to none (its query is rejected all the same, and the pool
