@@ -55,6 +55,7 @@ function digits(value: string, start: number, length: number): number {
   return result;
 }
 
+// Where readUtcMilliseconds stopped; one object for all calls, since a parser runs to completion before the next.
 const position = { end: 0 };
 
 /** `timestamptz`: "2026-12-05 15:06:12.123+00", "+05:30", "-08". */
