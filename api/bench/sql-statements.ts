@@ -22,7 +22,7 @@ const isControlStatement = (sql: string) => /^(BEGIN|COMMIT|ROLLBACK|SET|RESET)\
 
 export async function countStatementsPerPage(config: ApiConfig, user: BenchUser, rowLevelSecurity: boolean): Promise<StatementCount[]> {
   const statements: string[] = [];
-  const prisma = createPrismaClient({ url: config.database.url, poolSize: 2, onStatement: (sql) => statements.push(sql) });
+  const prisma = createPrismaClient({ url: config.database.url, poolSize: 2, onStatement: (sql) => statements.push(sql), preparedStatements: !config.database.embedded });
   const api = createApi({ prisma, jwt: config.jwt, graphiql: false, logging: false, rowLevelSecurity });
   try {
     const counts: StatementCount[] = [];

@@ -10,7 +10,8 @@ import { createLogger } from './observability/logger.ts';
 import { createApi, GRAPHQL_ENDPOINT } from './yoga.ts';
 
 export function serveApi(config: ApiConfig, announce: boolean): void {
-  const prisma = createPrismaClient({ url: config.database.url, poolSize: config.databasePoolSize });
+  // Named statements on a real PostgreSQL only: the embedded PGlite has one session for all connections.
+  const prisma = createPrismaClient({ url: config.database.url, poolSize: config.databasePoolSize, preparedStatements: !config.database.embedded });
   const readinessPrisma = createPrismaClient({ url: config.database.url, poolSize: 1 });
   const logger = createLogger({ level: config.logLevel });
   // Task events, revoked sessions and the open streams: through Redis with REDIS_URL, else PostgreSQL.

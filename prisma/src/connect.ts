@@ -14,6 +14,12 @@ export interface DatabaseOptions {
   poolSize: number;
   /** Called with every SQL statement sent, Prisma's and the query builder's (statement counts). */
   onStatement?: (sql: string) => void;
+  /**
+   * The query builder's reads as named statements, which the server parses and plans once per
+   * connection. Only on a real PostgreSQL: the embedded PGlite shares one session between all
+   * connections (prepared-statements.ts). Default off.
+   */
+  preparedStatements?: boolean;
 }
 
 /** How long a query, or a transaction, waits for a pooled connection before failing. */
@@ -46,7 +52,7 @@ export function createPrismaClient(options: DatabaseOptions): PrismaClient {
     ...(onStatement ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {}),
   });
   if (onStatement) (prisma as unknown as { $on(event: 'query', listener: (event: { query: string }) => void): void }).$on('query', (event) => onStatement(event.query));
-  queryBuilders.set(prisma, createQueryBuilder(pool, onStatement));
+  queryBuilders.set(prisma, createQueryBuilder(pool, { onStatement, preparedStatements: options.preparedStatements }));
   return prisma;
 }
 

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import type pg from 'pg';
 import type { TaskModel, UserModel } from '../generated/client/models.ts';
 import { retryingEndedSessions } from './ended-session-retry.ts';
+import { statementConfig } from './prepared-statements.ts';
 
 /** The tables the query builder may read, by their names in PostgreSQL. */
 export interface Database {
@@ -16,10 +17,17 @@ export interface Database {
 
 export type QueryBuilder = Kysely<Database>;
 
-export function createQueryBuilder(pool: pg.Pool, onStatement?: (sql: string) => void): QueryBuilder {
+export interface QueryBuilderOptions {
+  /** Called with every SQL statement sent (statement counts). */
+  onStatement?: (sql: string) => void;
+  /** Named statements, planned once per connection: real PostgreSQL only (prepared-statements.ts). */
+  preparedStatements?: boolean;
+}
+
+export function createQueryBuilder(pool: pg.Pool, { onStatement, preparedStatements = false }: QueryBuilderOptions = {}): QueryBuilder {
   return new Kysely<Database>({
     // Reads survive connections whose session the server ended while they sat in the pool.
-    dialect: new PostgresDialect({ pool: retryingEndedSessions(pool) }),
+    dialect: new PostgresDialect({ pool: retryingEndedSessions(pool, statementConfig(preparedStatements)) }),
     ...(onStatement
       ? {
           log: (event: LogEvent) => {

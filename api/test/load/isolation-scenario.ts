@@ -21,6 +21,8 @@ export interface IsolationScenarioOptions {
   poolSize?: number;
   /** DATABASE_RLS (default off, as in production). */
   rowLevelSecurity?: boolean;
+  /** Named statements for the query builder, as serve.ts uses them on a real PostgreSQL (default off). */
+  preparedStatements?: boolean;
   seed?: number;
 }
 
@@ -36,7 +38,7 @@ export interface IsolationScenarioResult extends Omit<WorkloadReport, 'ledgers'>
 }
 
 export async function runIsolationScenario(options: IsolationScenarioOptions): Promise<IsolationScenarioResult> {
-  const prisma = createPrismaClient({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 });
+  const prisma = createPrismaClient({ url: options.databaseUrl, poolSize: options.poolSize ?? 10, preparedStatements: options.preparedStatements ?? false });
   const api = createApi({ prisma, jwt: testJwtSettings, graphiql: false, logging: false, rowLevelSecurity: options.rowLevelSecurity ?? false });
   const server = await listen(api);
   try {

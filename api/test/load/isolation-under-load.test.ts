@@ -2,7 +2,7 @@
 // seconds of mixed writes and reads over real HTTP, every read checked against the user's own ledger,
 // then the database compared with the union of the ledgers.
 import { describe, expect, inject, it } from 'vitest';
-import { ROW_LEVEL_SECURITY_MODES } from '../support/api-harness.ts';
+import { preparedStatements, ROW_LEVEL_SECURITY_MODES } from '../support/api-harness.ts';
 import { formatScenarioSummary, runIsolationScenario } from './isolation-scenario.ts';
 
 // Both locks under concurrency: the resolvers' own filters (DATABASE_RLS=off, the default), and with the
@@ -10,7 +10,7 @@ import { formatScenarioSummary, runIsolationScenario } from './isolation-scenari
 describe.each(ROW_LEVEL_SECURITY_MODES)('DATABASE_RLS=$mode', ({ rowLevelSecurity }) => {
   it('100 concurrent users see only their own tasks, and every acknowledged write is kept', { timeout: 120_000 }, async () => {
     // 3 s, and at least 6 operations per user however busy the machine is (the run then takes longer).
-    const result = await runIsolationScenario({ databaseUrl: inject('databaseUrl'), durationMs: 3_000, minOperationsPerUser: 6, users: 100, rowLevelSecurity });
+    const result = await runIsolationScenario({ databaseUrl: inject('databaseUrl'), durationMs: 3_000, minOperationsPerUser: 6, users: 100, rowLevelSecurity, preparedStatements: preparedStatements() });
     const summary = formatScenarioSummary(result, inject('databaseKind'));
     console.log(summary);
 

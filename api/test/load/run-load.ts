@@ -32,7 +32,7 @@ const database = await createTestDatabase();
 console.log(`load: ${users} users for ${durationMs / 1000} s on ${database.description} (API pool ${poolSize}, DATABASE_RLS=${rowLevelSecurity ? 'on' : 'off'})`);
 let passed = false;
 try {
-  const result = await runIsolationScenario({ databaseUrl: database.url, durationMs, users, poolSize, seed, rowLevelSecurity });
+  const result = await runIsolationScenario({ databaseUrl: database.url, durationMs, users, poolSize, seed, rowLevelSecurity, preparedStatements: database.kind === 'postgresql' });
   console.log(formatScenarioSummary(result, database.kind === 'postgresql' ? 'PostgreSQL' : 'embedded PGlite'));
   passed = result.passed;
 } finally {

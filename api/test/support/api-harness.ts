@@ -37,9 +37,14 @@ export function databaseUrl(): string {
   return inject('databaseUrl');
 }
 
+/** As serve.ts decides: named statements on a real PostgreSQL, not on the embedded PGlite. */
+export function preparedStatements(): boolean {
+  return inject('databaseKind') === 'postgresql';
+}
+
 /** `queryBuilder`: with a `prisma` not made by createPrismaClient (an $extends'ed one), the query builder to read with. */
 export function createHarness(options: { prisma?: PrismaClient; queryBuilder?: QueryBuilder; rowLevelSecurity?: boolean } = {}): ApiHarness {
-  const prisma = options.prisma ?? createPrismaClient({ url: databaseUrl(), poolSize: 4 });
+  const prisma = options.prisma ?? createPrismaClient({ url: databaseUrl(), poolSize: 4, preparedStatements: preparedStatements() });
   const api = createApi({ prisma, queryBuilder: options.queryBuilder, jwt: testJwtSettings, graphiql: true, logging: false, rowLevelSecurity: options.rowLevelSecurity });
 
   return {

@@ -31,7 +31,7 @@ Object.assign(process.env, env);
 console.log(`e2e database: ${database.description}`);
 
 const apiConfig = loadConfig(env);
-const apiPrisma = createPrismaClient({ url: database.url, poolSize: 5 });
+const apiPrisma = createPrismaClient({ url: database.url, poolSize: 5, preparedStatements: database.kind === 'postgresql' });
 // One set of task events and revoked sessions for every API this process serves (GraphiQL switched or
 // not, streams ended), as replicas share them through Redis or PostgreSQL.
 const logger = createLogger({ level: 'error' });
