@@ -28,7 +28,11 @@ export interface AccessTokenStore {
   /** The token in memory, for display; null before the first fetch and after clear(). */
   current(): AccessToken | null;
   subscribe(listener: () => void): () => void;
-  /** Forgets the token and stops refreshing (sign-out); a fetch still in flight is discarded. */
+  /**
+   * Forgets the token for good (sign-out): a fetch still in flight is discarded, and no request gets
+   * a token from this store again (get() rejects with SessionEndedError without asking the server,
+   * whose answer would be a 401 once the session is revoked). A store serves one session.
+   */
   clear(): void;
 }
 
@@ -51,8 +55,8 @@ export function createAccessTokenStore(fetchToken: FetchAccessToken, options: Ac
   const now = options.now ?? Date.now;
   let token: AccessToken | null = null;
   let inFlight: Promise<string> | null = null;
-  // Bumped by clear(): a fetch started before sign-out must not store its result afterwards.
-  let generation = 0;
+  // Set by clear(): a fetch started before sign-out must not store its result, nor any start after it.
+  let cleared = false;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const listeners = new Set<() => void>();
 
@@ -73,18 +77,18 @@ export function createAccessTokenStore(fetchToken: FetchAccessToken, options: Ac
   };
 
   const fetchNew = (): Promise<string> => {
+    if (cleared) return Promise.reject(new SessionEndedError('Signed out on this page'));
     if (inFlight) return inFlight;
-    const started = generation;
     const request = fetchToken()
       .then((value) => {
-        if (started !== generation) throw new SessionEndedError('Signed out while the token was being fetched');
+        if (cleared) throw new SessionEndedError('Signed out while the token was being fetched');
         token = { token: value, expiresAt: expiryOf(value, now()), receivedAt: now() };
         scheduleRefresh(token);
         notify();
         return value;
       })
       .catch((error: unknown) => {
-        if (error instanceof SessionEndedError && started === generation) options.onSessionEnded?.();
+        if (error instanceof SessionEndedError && !cleared) options.onSessionEnded?.();
         throw error;
       })
       .finally(() => {
@@ -106,7 +110,7 @@ export function createAccessTokenStore(fetchToken: FetchAccessToken, options: Ac
       return () => listeners.delete(listener);
     },
     clear() {
-      generation += 1;
+      cleared = true;
       token = null;
       inFlight = null;
       clearTimeout(refreshTimer);
