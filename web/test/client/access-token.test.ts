@@ -6,7 +6,8 @@ import { createAccessTokenStore, SessionEndedError } from '../../src/lib/access-
 
 /** A compact JWT with this lifetime; the store reads only its timing claims. */
 function jwtFor(lifetimeSeconds: number, nonce: number): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  // ASCII JSON, so btoa (the browser's base64) serves; the store decodes base64url either way.
+  const encode = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
   const iat = 1_700_000_000;
   return `${encode({ alg: 'HS256' })}.${encode({ iat, exp: iat + lifetimeSeconds, nonce })}.signature`;
 }
