@@ -10,7 +10,8 @@ import { createLogger } from './observability/logger.ts';
 import { createApi, GRAPHQL_ENDPOINT } from './yoga.ts';
 
 export function serveApi(config: ApiConfig, announce: boolean): void {
-  // Named statements on a real PostgreSQL only: the embedded PGlite has one session for all connections.
+  // Named statements where each connection has a session of its own (checked at start: a PGlite served
+  // over DATABASE_URL shares one); never on the embedded PGlite, whose one session all connections share.
   const prisma = createPrismaClient({ url: config.database.url, poolSize: config.databasePoolSize, preparedStatements: !config.database.embedded });
   const readinessPrisma = createPrismaClient({ url: config.database.url, poolSize: 1 });
   const logger = createLogger({ level: config.logLevel });

@@ -4,6 +4,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/client/client.ts';
+import { sessionsArePerConnection } from './prepared-statements.ts';
 import { createQueryBuilder, type QueryBuilder } from './query-builder.ts';
 import { queryBuilderTypes } from './timestamp-parsers.ts';
 
@@ -16,8 +17,8 @@ export interface DatabaseOptions {
   onStatement?: (sql: string) => void;
   /**
    * The query builder's reads as named statements, which the server parses and plans once per
-   * connection. Only on a real PostgreSQL: the embedded PGlite shares one session between all
-   * connections (prepared-statements.ts). Default off.
+   * connection: once two connections are shown to have sessions of their own, so never on the
+   * embedded PGlite, whose one session every connection shares (prepared-statements.ts). Default off.
    */
   preparedStatements?: boolean;
 }
@@ -52,7 +53,8 @@ export function createPrismaClient(options: DatabaseOptions): PrismaClient {
     ...(onStatement ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {}),
   });
   if (onStatement) (prisma as unknown as { $on(event: 'query', listener: (event: { query: string }) => void): void }).$on('query', (event) => onStatement(event.query));
-  queryBuilders.set(prisma, createQueryBuilder(pool, { onStatement, preparedStatements: options.preparedStatements }));
+  const preparedStatements = options.preparedStatements === true && sessionsArePerConnection(pool);
+  queryBuilders.set(prisma, createQueryBuilder(pool, { onStatement, preparedStatements }));
   return prisma;
 }
 

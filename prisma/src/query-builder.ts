@@ -20,8 +20,11 @@ export type QueryBuilder = Kysely<Database>;
 export interface QueryBuilderOptions {
   /** Called with every SQL statement sent (statement counts). */
   onStatement?: (sql: string) => void;
-  /** Named statements, planned once per connection: real PostgreSQL only (prepared-statements.ts). */
-  preparedStatements?: boolean;
+  /**
+   * Named statements, planned once per connection, where connections have sessions of their own
+   * (prepared-statements.ts); a promise: unnamed until it resolves true.
+   */
+  preparedStatements?: boolean | Promise<boolean>;
 }
 
 export function createQueryBuilder(pool: pg.Pool, { onStatement, preparedStatements = false }: QueryBuilderOptions = {}): QueryBuilder {

@@ -1,10 +1,11 @@
 // The query builder's reads as named statements on a real PostgreSQL (prepared-statements.ts): each
 // connection prepares a statement once and runs it by name afterwards; a statement a migration made
-// stale costs its connection, not the read; and off (the embedded PGlite's setting) nothing is prepared.
+// stale costs its connection, not the read; off, nothing is prepared; and where connections share one
+// session (the embedded PGlite) none is named, so two clients of that database both read.
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_NAMED_STATEMENTS, isStalePreparedStatement, statementConfig } from '../src/prepared-statements.ts';
+import { MAX_NAMED_STATEMENTS, isStalePreparedStatement, sessionsArePerConnection, statementConfig } from '../src/prepared-statements.ts';
 import { createQueryBuilder, type QueryBuilder } from '../src/query-builder.ts';
 import { scratchDatabaseKind, stopScratchServers, withScratchDatabase } from './scratch-database.ts';
 
@@ -67,6 +68,33 @@ describe('statement names', () => {
     expect(isStalePreparedStatement(Object.assign(new Error('cached plan must not change result type'), { code: '0A000', routine: 'other' }))).toBe(false);
     expect(isStalePreparedStatement(Object.assign(new Error('syntax error'), { code: '42601' }))).toBe(false);
     expect(isStalePreparedStatement(undefined)).toBe(false);
+  });
+});
+
+describe('where connections share a session', { timeout: 60_000 }, () => {
+  afterAll(stopScratchServers);
+
+  it(`statements are named only once two connections show sessions of their own (${scratchDatabaseKind}: ${scratchDatabaseKind === 'postgresql' ? 'they do' : 'they share one'})`, async () => {
+    await withScratchDatabase(async (url) => {
+      // Two clients of one database, as two API processes are, each reading on two connections at once.
+      const pools = [new pg.Pool({ connectionString: url, max: 2 }), new pg.Pool({ connectionString: url, max: 2 })];
+      for (const pool of pools) pool.on('error', () => undefined);
+      try {
+        await pools[0]!.query(`CREATE TABLE probe (id int PRIMARY KEY, label varchar(20) NOT NULL); INSERT INTO probe VALUES (1, 'one'), (2, 'two')`);
+        const decisions = pools.map((pool) => sessionsArePerConnection(pool));
+        expect(await Promise.all(decisions)).toEqual(pools.map(() => scratchDatabaseKind === 'postgresql'));
+        const builders = pools.map((pool, index) => createQueryBuilder(pool, { preparedStatements: decisions[index] }));
+        // On one shared session a second Parse of a name fails ("prepared statement … already exists").
+        for (const db of builders) expect(await Promise.all([readLabel(db, 1), readLabel(db, 2), readLabel(db, 1)])).toEqual(['one', 'two', 'one']);
+      } finally {
+        await Promise.all(pools.map((pool) => pool.end()));
+      }
+    });
+  });
+
+  it('a decision still being made sends statements unnamed', () => {
+    const undecided = statementConfig(new Promise<boolean>(() => undefined));
+    expect(undecided('SELECT 1', [])).toEqual({ text: 'SELECT 1', values: [] });
   });
 });
 

@@ -158,6 +158,7 @@ describe('SIGKILL during a write burst', () => {
         token: user.token,
       });
       expect(page.status, page.text).toBe(200);
+      expect(page.body?.data, `${page.text}\n${second.output()}`).toBeTruthy();
       for (const edge of page.body!.data.tasks.edges) stored.add(edge.node.id);
       if (!page.body!.data.tasks.pageInfo.hasNextPage) break;
       after = page.body!.data.tasks.pageInfo.endCursor;
