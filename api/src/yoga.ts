@@ -17,6 +17,7 @@ import { renderGraphiQLPage } from './graphiql-page.ts';
 import { useGraphiqlStatus } from './graphiql-status.ts';
 import { MAX_REQUEST_BODY_BYTES, useGraphQLLimits } from './graphql-limits.ts';
 import { createLogger, yogaLogger, type Logger } from './observability/logger.ts';
+import { MaskedErrorLog } from './observability/masked-error-log.ts';
 import { useRequestLog } from './observability/request-log.ts';
 import { createTaskEventBus, type TaskEventBus } from './live/task-event-bus.ts';
 import { SubscriptionStreams } from './live/subscription-streams.ts';
@@ -66,6 +67,7 @@ export function createApi(options: ApiOptions): Api {
   const logger = options.logger ?? createLogger({ level: options.logging === false ? 'silent' : 'info' });
   const databaseFor = requestDatabases(prisma, options.queryBuilder ?? queryBuilderOf(prisma), options.rowLevelSecurity ?? false);
   const taskEvents = options.taskEvents ?? createTaskEventBus({ logger });
+  const maskedErrors = new MaskedErrorLog(logger);
   const revokedSessions = options.revokedSessions ?? new RevokedSessions();
   const streams = options.subscriptionStreams ?? new SubscriptionStreams({ isRevoked: (sessionId) => revokedSessions.has(sessionId) });
   // A revoked session's open streams end at once, the way they end at exp.
@@ -105,8 +107,8 @@ export function createApi(options: ApiOptions): Api {
           defaultQuery: '{\n  me {\n    id\n    email\n    tasks(first: 10) {\n      edges { node { id title completed } }\n    }\n  }\n}\n',
         }
       : false,
-    maskedErrors: { maskError, isDev: false },
-    logging: yogaLogger(logger),
+    maskedErrors: { maskError: maskedErrors.masking(maskError), isDev: false },
+    logging: yogaLogger(logger, maskedErrors),
     // Built once per request from the identity the authentication plugin verified.
     context: ({ request }) => {
       const identity = authentication.identityOf(request);
@@ -114,7 +116,7 @@ export function createApi(options: ApiOptions): Api {
     },
     plugins: [
       // First, so the request id and start time exist before any other plugin answers.
-      useRequestLog({ logger, graphqlEndpoint: GRAPHQL_ENDPOINT, userIdOf: (request) => authentication.identityOf(request)?.userId }),
+      useRequestLog({ logger, graphqlEndpoint: GRAPHQL_ENDPOINT, userIdOf: (request) => authentication.identityOf(request)?.userId, maskedErrors }),
       ...(options.instanceId ? [useInstanceHeader(options.instanceId)] : []),
       useReadinessCheck({
         endpoint: '/readyz',

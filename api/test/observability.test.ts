@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { createPrismaClient } from '../src/db.ts';
 import { createLogger, type LogLevel } from '../src/observability/logger.ts';
+import { MaskedErrorLog } from '../src/observability/masked-error-log.ts';
 import { createApi, type Api } from '../src/yoga.ts';
 import { createHarness, type TestUser } from './support/api-harness.ts';
 import { mintToken, TEST_SECRET, testJwtSettings, withTamperedPayload } from './support/tokens.ts';
@@ -170,6 +171,37 @@ describe('unexpected errors', () => {
     // Each line holds its own fields only: the error logged earlier in the request does not leak into it.
     expect(requestLine).not.toHaveProperty('err');
     expect(raw.join('')).not.toContain('db-password-never-logged');
+  });
+
+  it('writes each masked error once, with its own request id, when failing requests overlap', async () => {
+    const { api, lines } = apiWithCapturedLogs('info', unreachable);
+    const ids = ['overlap-1', 'overlap-2', 'overlap-3'];
+    await Promise.all(
+      ids.map(async (id) => {
+        const response = await post(api, { query: 'query MyProfile { me { id } }' }, { authorization: `Bearer ${alice.token}`, 'x-request-id': id });
+        return response.text();
+      }),
+    );
+    const errorLines = lines().filter((line) => line.err !== undefined);
+    expect(errorLines.map((line) => line.requestId).sort()).toEqual(ids);
+    for (const line of errorLines) expect(line).toMatchObject({ level: 50, err: { stack: expect.stringMatching(/\n\s+at /) } });
+  });
+});
+
+describe('the masked-error log', () => {
+  it('writes an original nobody claimed on the next turn, without a request id, so none is lost', async () => {
+    const raw: string[] = [];
+    const log = new MaskedErrorLog(createLogger({ level: 'info', destination: { write: (line: string) => void raw.push(line) } }));
+    const original = new Error('stream event failed');
+    const masked = log.masking(() => new Error('Unexpected error.'))(original, 'Unexpected error.');
+    expect(log.holds(original)).toBe(true);
+    expect(raw).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(raw.map((line) => JSON.parse(line) as LogLine)).toEqual([expect.objectContaining({ level: 50, msg: 'stream event failed', err: expect.objectContaining({ message: 'stream event failed' }) })]);
+    expect(JSON.parse(raw[0]!)).not.toHaveProperty('requestId');
+    // Claimed later, it is not written twice.
+    log.writeFor([masked], 'late');
+    expect(raw).toHaveLength(1);
   });
 });
 

@@ -1,24 +1,13 @@
 // The API's structured logger: pino, one JSON object per line on stdout (or any destination a test
 // hands in). Level from LOG_LEVEL (config.ts). Yoga's own messages go through the same logger.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { YogaLogger } from 'graphql-yoga';
 import { pino, type DestinationStream, type Level, type LevelWithSilent, type Logger } from 'pino';
+import type { MaskedErrorLog } from './masked-error-log.ts';
 
 export type { Logger } from 'pino';
 export type LogLevel = LevelWithSilent;
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-/** Fields every line written while a request is handled carries (set by request-log.ts). */
-export interface RequestLogContext {
-  readonly requestId: string;
-}
-
-/**
- * The request being handled, for the `mixin` below: it puts the request id on every line logged
- * during that request, including Yoga's own error lines, which are written far from any request object.
- */
-export const requestLogContext = new AsyncLocalStorage<RequestLogContext>();
 
 export function createLogger(options: { level: LogLevel; destination?: DestinationStream }): Logger {
   return pino(
@@ -26,11 +15,6 @@ export function createLogger(options: { level: LogLevel; destination?: Destinati
       name: 'taskgate-api',
       level: options.level,
       timestamp: pino.stdTimeFunctions.isoTime,
-      // A new object each call: pino merges the line's own fields into what mixin returns.
-      mixin: () => {
-        const context = requestLogContext.getStore();
-        return context ? { requestId: context.requestId } : {};
-      },
       // Nothing we log carries credentials; this keeps a future `logger.info({ headers })` from leaking one.
       redact: {
         paths: ['authorization', 'token', 'headers.authorization', '*.headers.authorization'],
@@ -49,12 +33,13 @@ export function parseLogLevel(raw: string | undefined): LogLevel {
 }
 
 /**
- * Yoga's logger interface over pino. Yoga logs an unexpected (masked) error as `error(error)`: pino
- * serializes it under `err` with its stack, which stays in the server log; the client got the mask.
+ * Yoga's logger interface over pino. Yoga logs an unexpected (masked) error as `error(error)`; those
+ * `maskedErrors` holds are written there instead, with their request's id and stack (the client got
+ * the mask). Anything else Yoga logs as an object is serialized by pino under `err`.
  */
-export function yogaLogger(logger: Logger): YogaLogger {
+export function yogaLogger(logger: Logger, maskedErrors?: MaskedErrorLog): YogaLogger {
   const forward = (level: Level) => (first: unknown, ...rest: unknown[]) => {
-    if (!logger.isLevelEnabled(level)) return;
+    if (!logger.isLevelEnabled(level) || maskedErrors?.holds(first)) return;
     const message = rest.map(String).join(' ');
     if (typeof first === 'object' && first !== null) logger[level](first, message || undefined);
     else logger[level]([first, ...rest].map(String).join(' '));

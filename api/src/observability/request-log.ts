@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { requestLogContext, type Logger } from './logger.ts';
+import type { Logger } from './logger.ts';
+import type { MaskedErrorLog } from './masked-error-log.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -30,6 +31,8 @@ export interface RequestLogOptions {
   graphqlEndpoint: string;
   /** The verified caller of a request, if any (the authentication plugin knows it). */
   userIdOf(request: Request): string | undefined;
+  /** The originals of the errors Yoga masked, written here with the request id. */
+  maskedErrors?: MaskedErrorLog;
 }
 
 export function useRequestLog(options: RequestLogOptions): Plugin {
@@ -46,10 +49,6 @@ export function useRequestLog(options: RequestLogOptions): Plugin {
   };
 
   return {
-    instrumentation: {
-      // Everything logged while this request is handled (Yoga's error lines too) carries its id.
-      request: ({ request }, handle) => requestLogContext.run({ requestId: recordFor(request).requestId }, handle),
-    },
     onRequest({ request }) {
       recordFor(request);
     },
@@ -65,7 +64,10 @@ export function useRequestLog(options: RequestLogOptions): Plugin {
     onResultProcess({ request, result }) {
       if (isAsyncIterable(result)) return;
       const results: ExecutionResult[] = Array.isArray(result) ? result : [result];
-      recordFor(request).errorCodes = results.flatMap((one) => (one.errors ?? []).map(codeOf));
+      const record = recordFor(request);
+      const errors = results.flatMap((one) => one.errors ?? []);
+      record.errorCodes = errors.map(codeOf);
+      options.maskedErrors?.writeFor(errors, record.requestId);
     },
     async onResponse({ request, response }) {
       const record = recordFor(request);
