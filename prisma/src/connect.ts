@@ -9,6 +9,7 @@ import { createQueryBuilder, type QueryBuilder } from './query-builder.ts';
 import { queryBuilderTypes } from './timestamp-parsers.ts';
 
 export type { Database, QueryBuilder } from './query-builder.ts';
+export { compiledPerShape, type Placeholders, type Shape } from './compiled-per-shape.ts';
 
 export interface DatabaseOptions {
   url: string;

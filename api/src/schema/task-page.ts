@@ -4,7 +4,7 @@
 // arguments and shapes the connection; this module only answers the plan Prisma would have answered,
 // for the selections it knows (the tasks, and each one's owner). Any other plan goes to Prisma.
 import type { User } from '@taskgate/prisma/client';
-import type { QueryBuilder } from '@taskgate/prisma/connect';
+import { compiledPerShape, type Placeholders, type QueryBuilder, type Shape } from '@taskgate/prisma/connect';
 import { sql } from 'kysely';
 import type { GraphQLContext } from '../auth/context.ts';
 import { parseSearch } from './task-input.ts';
@@ -28,7 +28,21 @@ interface PagePlan {
  * returns, each with its owner (task-owner.ts then needs no query).
  */
 export async function readTaskPage(context: GraphQLContext, ownerId: string, filter: TaskFilterInput | null | undefined, plan: PagePlan) {
-  const rows = await context.readAsCaller((db) => pageQuery(db, ownerId, filter, plan).execute());
+  const take = plan.take ?? 0;
+  const search = parseSearch('filter.search', filter?.search);
+  const completed = filter?.completed ?? undefined;
+  const cursorId = plan.cursor?.id;
+  const shape: PageShape = { completed: completed !== undefined, search: search !== undefined, cursor: cursorId !== undefined, backward: take < 0, limited: take !== 0 };
+  const values: PageValues = {
+    ownerId,
+    completed: completed ?? false,
+    // ILIKE would read a "%" or "_" typed by a user as a wildcard: escape them (and the escape itself).
+    pattern: search === undefined ? '' : `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`,
+    cursorId: cursorId ?? '',
+    limit: Math.abs(take),
+    offset: plan.skip ?? 0,
+  };
+  const rows = await context.readAsCaller((db) => pageStatement(db, shape, values));
   // Every row's owner is the caller: one owner object for the page (its scope is then checked once).
   let owner: User | undefined;
   const tasks = rows.map((row) => {
@@ -38,7 +52,28 @@ export async function readTaskPage(context: GraphQLContext, ownerId: string, fil
     return { id: row.id, title: row.title, description: row.description, completed: row.completed, createdAt: row.createdAt, updatedAt: row.updatedAt, ownerId: row.ownerId, owner };
   });
   // A backward page (negative take) was read in reverse order; Prisma returns it newest first too.
-  return (plan.take ?? 0) < 0 ? tasks.reverse() : tasks;
+  return shape.backward ? tasks.reverse() : tasks;
+}
+
+/** What decides the page statement's SQL (compiled-per-shape.ts): which conditions it has, and its order. */
+export interface PageShape extends Shape {
+  completed: boolean;
+  search: boolean;
+  cursor: boolean;
+  /** A backward page (negative take): read oldest first. */
+  backward: boolean;
+  /** False for take 0 (no limit). */
+  limited: boolean;
+}
+
+export interface PageValues extends Record<string, unknown> {
+  ownerId: string;
+  completed: boolean;
+  /** The search as an ILIKE pattern. */
+  pattern: string;
+  cursorId: string;
+  limit: number;
+  offset: number;
 }
 
 /**
@@ -47,9 +82,8 @@ export async function readTaskPage(context: GraphQLContext, ownerId: string, fil
  * drops the cursor row). The cursor is looked up among the caller's tasks only: another user's task
  * id as a cursor finds nothing and the page is empty, revealing nothing about that task.
  */
-function pageQuery(db: QueryBuilder, ownerId: string, filter: TaskFilterInput | null | undefined, plan: PagePlan) {
-  const take = plan.take ?? 0;
-  const direction = take < 0 ? 'asc' : 'desc';
+export function pageQuery(db: QueryBuilder, shape: PageShape, value: Placeholders<PageValues>) {
+  const direction = shape.backward ? 'asc' : 'desc';
   let query = db
     .selectFrom('task')
     .innerJoin('user as owner', 'owner.id', 'task.ownerId')
@@ -68,19 +102,15 @@ function pageQuery(db: QueryBuilder, ownerId: string, filter: TaskFilterInput | 
       'owner.createdAt as ownerCreatedAt',
       'owner.updatedAt as ownerUpdatedAt',
     ])
-    .where('task.ownerId', '=', ownerId);
-  if (filter?.completed !== null && filter?.completed !== undefined) query = query.where('task.completed', '=', filter.completed);
-  const search = parseSearch('filter.search', filter?.search);
-  if (search !== undefined) {
-    // ILIKE would read a "%" or "_" typed by a user as a wildcard: escape them (and the escape itself).
-    const pattern = `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-    query = query.where((row) => row.or([row('task.title', 'ilike', pattern), row('task.description', 'ilike', pattern)]));
+    .where('task.ownerId', '=', value('ownerId'));
+  if (shape.completed) query = query.where('task.completed', '=', value('completed'));
+  if (shape.search) query = query.where((row) => row.or([row('task.title', 'ilike', value('pattern')), row('task.description', 'ilike', value('pattern'))]));
+  if (shape.cursor) {
+    const position = db.selectFrom('task as cursor').select(['cursor.createdAt', 'cursor.id']).where('cursor.id', '=', value('cursorId')).where('cursor.ownerId', '=', value('ownerId'));
+    query = query.where(sql<boolean>`(${sql.ref('task.createdAt')}, ${sql.ref('task.id')}) ${sql.raw(shape.backward ? '>=' : '<=')} (${position})`);
   }
-  const cursorId = plan.cursor?.id;
-  if (cursorId !== undefined) {
-    const position = db.selectFrom('task as cursor').select(['cursor.createdAt', 'cursor.id']).where('cursor.id', '=', cursorId).where('cursor.ownerId', '=', ownerId);
-    query = query.where(sql<boolean>`(${sql.ref('task.createdAt')}, ${sql.ref('task.id')}) ${sql.raw(take < 0 ? '>=' : '<=')} (${position})`);
-  }
-  query = query.orderBy('task.createdAt', direction).orderBy('task.id', direction).offset(plan.skip ?? 0);
-  return take === 0 ? query : query.limit(Math.abs(take));
+  query = query.orderBy('task.createdAt', direction).orderBy('task.id', direction).offset(value('offset'));
+  return shape.limited ? query.limit(value('limit')) : query;
 }
+
+const pageStatement = compiledPerShape(pageQuery);

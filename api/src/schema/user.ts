@@ -1,6 +1,7 @@
 // User: the caller's own profile. Readable only by that user (type-level `isCaller` scope), so a
 // User reached through any path — me, user(id:), node(id:), Task.owner — is checked.
 import type { Prisma } from '@taskgate/prisma/client';
+import { compiledPerShape, type Placeholders, type Shape } from '@taskgate/prisma/connect';
 import { callerId, type GraphQLContext } from '../auth/context.ts';
 import { forbidden, unauthenticated } from '../errors.ts';
 import { builder, ownerScope } from './builder.ts';
@@ -37,12 +38,15 @@ export const User = builder.prismaNode('User', {
 async function readCaller(query: Omit<Prisma.UserFindUniqueArgs, 'where'>, context: GraphQLContext) {
   const id = callerId(context);
   const user = isColumnsOnlyPlan(query)
-    ? await context.readAsCaller((db) => db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst())
+    ? (await context.readAsCaller((db) => userStatement(db, {}, { id })))[0]
     : await context.prisma.user.findUnique({ ...query, where: { id } });
   // A valid token whose user no longer exists: the token is useless, say so with a 401.
   if (!user) throw unauthenticated('The user of this access token no longer exists');
   return user;
 }
+
+/** The user's columns by id, compiled once (compiled-per-shape.ts). */
+const userStatement = compiledPerShape((db, _shape: Shape, value: Placeholders<{ id: string }>) => db.selectFrom('user').selectAll().where('id', '=', value('id')));
 
 builder.queryFields((t) => ({
   me: t.prismaField({
