@@ -24,6 +24,7 @@ import { SubscriptionStreams } from './live/subscription-streams.ts';
 import { useRequestBodyLimit } from './request-body-limit.ts';
 import { useRequestErrorCodes } from './request-error-codes.ts';
 import { useRequestFormatChecks } from './request-format.ts';
+import { useScopeCacheRelease } from './scope-cache-release.ts';
 import { schema } from './schema/index.ts';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
@@ -141,6 +142,7 @@ export function createApi(options: ApiOptions): Api {
       useRequestFormatChecks(),
       ...useGraphQLLimits(),
       ...(options.compiledExecution === false ? [] : [useCompiledExecution()]),
+      useScopeCacheRelease(),
       useRequestErrorCodes(),
       // Last: it wraps whichever request parser the plugins before it chose.
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
