@@ -2,8 +2,10 @@
 // context, and that cache holds the context. V8's young-generation collector visits a WeakMap's values
 // as live, so an entry whose value leads back to its key is never freed by a scavenge: each request's
 // context, and everything reachable from it (the Request, the rows read), was promoted to the old
-// generation, and V8 then pretenured the allocation sites those objects came from. The cost was the
-// scavenge's pause (the p99 at 10 connections) and a fifth of a page's CPU: docs/decisions/0012.
+// generation at the next scavenge. With V8's allocation-site pretenuring also off (the other half,
+// @taskgate/shared/node-flags), a scavenge promotes a fifth of what it did: its pause, which set the
+// p99 at 10 connections, fell from about 18 to 5–7 ms, and a tasks page costs a quarter less CPU
+// (docs/decisions/0012-lean-hot-reads.md).
 //
 // So the entry is deleted once the operation's result is complete. A lookup for the same context after
 // that (none happens: serializing the result runs no resolver) would start an empty cache and check
