@@ -18,13 +18,13 @@ describe('scope-auth request cache', () => {
   afterAll(() => harness.close());
 
   /** Every cache scope-auth looked up during `run`, by the context it was looked up for. */
-  async function cachesUsedBy(run: () => Promise<void>): Promise<Map<object, Set<RequestCache<never>>>> {
-    const used = new Map<object, Set<RequestCache<never>>>();
+  async function cachesUsedBy(run: () => Promise<void>): Promise<Map<object, Set<object>>> {
+    const used = new Map<object, Set<object>>();
     const original = RequestCache.fromContext.bind(RequestCache);
     vi.spyOn(RequestCache, 'fromContext').mockImplementation((context, from) => {
       const cache = original(context, from);
       if (!used.has(context)) used.set(context, new Set());
-      used.get(context)!.add(cache as RequestCache<never>);
+      used.get(context)!.add(cache);
       return cache;
     });
     await run();
@@ -43,10 +43,10 @@ describe('scope-auth request cache', () => {
     });
     // One request, one context, one cache while it ran (the scopes were checked through it).
     expect(used.size).toBe(1);
-    const [[context, caches]] = [...used];
+    const [context, caches] = [...used][0]!;
     expect(caches.size).toBe(1);
     // Looked up again, the context finds no cache: a new, empty one is made.
     const after = RequestCache.fromContext(context, builder as never);
-    expect(caches.has(after as RequestCache<never>)).toBe(false);
+    expect(caches.has(after)).toBe(false);
   });
 });
