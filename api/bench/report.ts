@@ -6,6 +6,7 @@ import type { Scenario } from './scenarios.ts';
 import type { StatementCount } from './sql-statements.ts';
 import type { ProfileShare } from './profile-summary.ts';
 import { renderStreamsMarkdown, type StreamsReport } from './streams.ts';
+import { renderTailMarkdown, type TailReport } from './tail-pass.ts';
 
 export interface BenchReport {
   date: Date;
@@ -32,6 +33,8 @@ export interface BenchReport {
   baseline?: { commit: string; subject: string };
   /** Open SSE streams on one API process (api/bench/streams.ts). */
   streams?: StreamsReport;
+  /** The tasks page at the latency connection count, recorded by the tail probe (api/bench/tail-pass.ts). */
+  tail?: TailReport;
 }
 
 export const TARGETS = {
@@ -183,7 +186,7 @@ The bare Yoga server answers \`{ hello }\` with no auth, no database and no logg
 machine with the load generator on it. "Verification bypassed" is the same API process with its token
 verifier replaced, at module load, by one that reads \`sub\` without checking the signature
 (\`api/bench/verification-bypass/\`); nothing in \`api/src\` can switch verification off.
-${report.streams ? `\n${renderStreamsMarkdown(report.streams)}` : ''}`;
+${report.tail ? `\n${renderTailMarkdown(report.tail)}` : ''}${report.streams ? `\n${renderStreamsMarkdown(report.streams)}` : ''}`;
 }
 
 function listStatements(count: StatementCount | undefined): string {

@@ -1,10 +1,11 @@
 // `pnpm bench`: seeds a fresh database, starts the API (as production runs it), the same API with
 // token verification bypassed, the API with DATABASE_RLS=on and a bare Yoga server, each in its own
 // process, and, when HAProxy is installed, HAProxy in front of 1 and of 2 API processes (the scaling
-// ratio), drives them with autocannon side by side, counts SQL statements per page, and writes
-// docs/benchmarks.md. Scenarios take turns in rounds (each round in another order) and every figure
-// is the median over rounds; ratios are taken within a round first, so a machine whose speed drifts
-// (a shared VM) slows both sides of a ratio alike.
+// ratio), drives them with autocannon side by side, counts SQL statements per page, records what the
+// tasks page's slowest requests waited for (tail-pass.ts), and writes docs/benchmarks.md. Scenarios
+// take turns in rounds (each round in another order) and every figure is the median over rounds;
+// ratios are taken within a round first, so a machine whose speed drifts (a shared VM) slows both
+// sides of a ratio alike.
 // BENCH_BASELINE=<commit> adds that commit's API (api/bench/baseline.ts), measured in the same rounds.
 // Settings (env): BENCH_ROUNDS (5), BENCH_DURATION (s per run, default 5), BENCH_WARMUP (s, 3),
 // BENCH_CONNECTIONS (100), BENCH_LATENCY_CONNECTIONS (10), BENCH_USERS (100), BENCH_TASKS_PER_USER
@@ -31,6 +32,7 @@ import { scenarios, writeFailures, type ServerName } from './scenarios.ts';
 import { newSigning, seed } from './seed.ts';
 import { countStatementsPerPage } from './sql-statements.ts';
 import { describeStreams, measureStreams } from './streams.ts';
+import { describeTail, probeTail, tailProbeFor } from './tail-pass.ts';
 
 function setting(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name]?.trim();
@@ -101,9 +103,11 @@ try {
   // Every API process runs with production's Node flags; the baseline with none, as it shipped.
   // BENCH_CPU_PROF=1: the API and the baseline carry a profiler that samples only after the rounds.
   const profilers = profileDir ? { api: profilerFor(profileDir, 'api'), baseline: profilerFor(profileDir, 'baseline') } : undefined;
+  // The API also carries the tail probe, idle until the tail pass after the rounds (tail-pass.ts).
+  const tailProbe = tailProbeFor(join(tmpdir(), `taskgate-bench-tail-${Date.now()}`));
   const [ceiling, api, bypass, apiRls] = await Promise.all([
     freePort().then((port) => startServer({ name: 'bare Yoga', entry: join(REPO_ROOT, 'api/bench/hello-server.ts'), port, env: { BENCH_PORT: String(port) } })),
-    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, ...profilers?.api.env, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...(profilers?.api.nodeArgs ?? [])] })),
+    freePort().then((port) => startServer({ name: 'API', entry: mainEntry, port, env: { ...apiEnv, ...profilers?.api.env, ...tailProbe.env, API_PORT: String(port) }, nodeArgs: [...API_NODE_FLAGS, ...(profilers?.api.nodeArgs ?? []), ...tailProbe.nodeArgs] })),
     freePort().then((port) =>
       startServer({
         name: 'API (verification bypassed)',
@@ -178,6 +182,10 @@ try {
   console.log(`medians over ${rounds} rounds:`);
   for (const { scenario, throughput, latency } of results) console.log(`  ${scenario.title.padEnd(50)} ${describeRun(throughput)}  ${describeRun(latency)}`);
 
+  // Where the tasks page's p99 at the latency connection count goes: one more run, recorded (before any profiler samples).
+  const tail = await probeTail(api, tailProbe, all.find((scenario) => scenario.key === 'tasks')!, latencyConnections, load);
+  console.log(`tasks page's tail @${latencyConnections}: ${describeTail(tail)}`);
+
   // BENCH_CPU_PROF=1: the API's and the baseline's scenarios once more, with their profilers sampling.
   const profiles = profilers
     ? {
@@ -210,6 +218,7 @@ try {
     writeFailures: writeFailures.graphqlErrors,
     ...(baseline ? { baseline: { commit: baseline.commit, subject: baseline.subject } } : {}),
     streams,
+    tail,
   };
   const markdown = renderMarkdown(report);
   mkdirSync(join(output, '..'), { recursive: true });
