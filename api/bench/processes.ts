@@ -1,7 +1,7 @@
 // Child processes the benchmark runs: each server (and the embedded database) gets its own Node
 // process, so the load generator in the parent never shares an event loop with the code it measures.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -93,6 +93,18 @@ function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * Resolves once `file` exists: what a child process writes on a signal (a CPU profile, a tail
+ * recording), renamed into place once whole, so its appearance means it is complete.
+ */
+export async function fileWrittenBy(name: string, file: string, timeoutMs: number): Promise<string> {
+  for (const deadline = Date.now() + timeoutMs; !existsSync(file); ) {
+    if (Date.now() > deadline) throw new Error(`${name} did not write ${file} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return file;
 }
 
 /** Last resort when the benchmark itself is interrupted: no child outlives it. */

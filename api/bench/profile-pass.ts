@@ -3,11 +3,10 @@
 // that shifts the very figures being compared (measured: with the API and the baseline profiled for
 // the whole run, row-level security's cost read 25.5 %; unprofiled, the same hour, 41.3 %). So the
 // API and the baseline carry a profiler that samples only while this pass runs (profiler/register.mjs).
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadSettings } from './load.ts';
-import type { ChildServer } from './processes.ts';
+import { fileWrittenBy, type ChildServer } from './processes.ts';
 import type { Scenario, ServerName } from './scenarios.ts';
 
 /** For `node --import`: the profiler that waits for SIGUSR2. */
@@ -35,10 +34,5 @@ export async function profileScenarios(server: ChildServer, profiler: Profiler, 
   process.kill(pid, 'SIGUSR2');
   for (const scenario of scenarios.filter((each) => each.server === profiler.target)) await runLoad(scenario, server, connections, load);
   process.kill(pid, 'SIGUSR2');
-  const file = join(profiler.directory, `${pid}.cpuprofile`);
-  for (const deadline = Date.now() + 60_000; !existsSync(file); ) {
-    if (Date.now() > deadline) throw new Error(`${server.name} wrote no profile to ${file}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return file;
+  return fileWrittenBy(server.name, join(profiler.directory, `${pid}.cpuprofile`), 60_000);
 }

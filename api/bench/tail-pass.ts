@@ -3,11 +3,11 @@
 // while this pass runs, each request's server-side time, every garbage collection and what the main
 // thread did (on a CPU, or runnable and waiting for one). p99 at 10 connections is one of issue 11's
 // targets; this says whether its tail is the collector's pauses or a saturated machine.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadResult, type LoadSettings } from './load.ts';
-import type { ChildServer } from './processes.ts';
+import { fileWrittenBy, type ChildServer } from './processes.ts';
 import type { Scenario } from './scenarios.ts';
 
 const TAIL_PROBE_PRELOAD = fileURLToPath(new URL('./tail-probe/register.mjs', import.meta.url));
@@ -101,11 +101,7 @@ export async function probeTail(server: ChildServer, probe: TailProbe, scenario:
   process.kill(pid, 'SIGWINCH');
   const client = await runLoad(scenario, server, connections, { durationSeconds: load.durationSeconds, warmupSeconds: 0 });
   process.kill(pid, 'SIGWINCH');
-  const file = join(probe.directory, `${pid}.json`);
-  for (const deadline = Date.now() + 30_000; !existsSync(file); ) {
-    if (Date.now() > deadline) throw new Error(`${server.name} wrote no tail recording to ${file}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const file = await fileWrittenBy(server.name, join(probe.directory, `${pid}.json`), 30_000);
   return summarizeTail(JSON.parse(readFileSync(file, 'utf8')) as TailRecording, client);
 }
 

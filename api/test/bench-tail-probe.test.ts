@@ -1,11 +1,12 @@
 // The benchmark's tail probe (api/bench/tail-probe/register.mjs, tail-pass.ts): it records only between
 // two signals, and the summary counts the slowest requests that overlapped a collection's pause.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../bench/load.ts';
+import { fileWrittenBy } from '../bench/processes.ts';
 import { summarizeTail, tailProbeFor, type TailRecording } from '../bench/tail-pass.ts';
 
 const client: LoadResult = { connections: 10, requestsPerSecond: 1000, latencyP50Ms: 5, latencyP99Ms: 30, requests: 100, failures: 0 };
@@ -47,8 +48,7 @@ describe('the tail probe', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       for (let index = 0; index < 3; index++) await get();
       child.kill('SIGWINCH');
-      const file = join(probe.directory, `${child.pid}.json`);
-      for (const deadline = Date.now() + 10_000; !existsSync(file) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      const file = await fileWrittenBy('the probed server', join(probe.directory, `${child.pid}.json`), 10_000);
       const recording = JSON.parse(readFileSync(file, 'utf8')) as TailRecording;
       expect(recording.requests).toHaveLength(3);
       expect(recording.wallMs).toBeGreaterThan(0);

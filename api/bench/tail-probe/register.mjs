@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 const directory = process.env.BENCH_TAIL_DIR;
 let recording;
@@ -34,7 +34,7 @@ function start() {
     return emit.apply(this, arguments);
   };
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) collections.push([entry.startTime, entry.duration, entry.detail?.kind === 1 ? 'minor' : 'major']);
+    for (const entry of list.getEntries()) collections.push([entry.startTime, entry.duration, entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : 'major']);
   });
   observer.observe({ entryTypes: ['gc'] });
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
