@@ -11,6 +11,7 @@
 // so the balancer, not this server, closes them: it never sends a request on a connection this
 // server has just closed (the classic keep-alive race that fails a POST no balancer may retry).
 import type { Server, ServerResponse } from 'node:http';
+import { SlotSet } from './slot-set.ts';
 
 export interface HttpLifecycleOptions {
   /** Seconds between the stop signal and closing the listener, while /readyz reports 503. */
@@ -40,11 +41,12 @@ export function manageHttpLifecycle(server: Server, options: HttpLifecycleOption
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
 
   // Responses still being prepared; at shutdown they are told to close their connection.
-  const inFlight = new Set<ServerResponse>();
+  // Not a Set: one member per request would keep every response since the first full collection alive
+  // through the young generation's collections (slot-set.ts).
+  const inFlight = new SlotSet<ServerResponse>();
   server.on('request', (_request, response: ServerResponse) => {
     if (draining) response.setHeader('connection', 'close');
-    inFlight.add(response);
-    response.once('close', () => inFlight.delete(response));
+    response.once('close', inFlight.add(response));
   });
 
   const close = () => {
