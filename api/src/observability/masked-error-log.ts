@@ -12,8 +12,12 @@ type MaskError = (error: unknown, message: string, isDev?: boolean) => Error;
 
 export class MaskedErrorLog {
   readonly #logger: Logger;
-  /** Masked error (what the client gets) → the original it replaced, until written. */
-  readonly #held = new Map<unknown, unknown>();
+  /**
+   * [masked error (what the client gets), the original it replaced], until written. An array, not a
+   * Map: a Map cleared every turn would keep each turn's errors alive through the young generation's
+   * collections once it has been through a full one (shared/src/slot-set.ts says why).
+   */
+  #held: [unknown, unknown][] = [];
   /** Originals held here, which Yoga's own logger.error(original) then skips (logger.ts). */
   readonly #originals = new WeakSet<object>();
   #flush: NodeJS.Immediate | undefined;
@@ -38,22 +42,23 @@ export class MaskedErrorLog {
 
   /** Writes the originals behind a result's errors, tagged with the request's id. */
   writeFor(errors: readonly unknown[], requestId: string): void {
-    if (this.#held.size === 0) return;
+    if (this.#held.length === 0) return;
     for (const error of errors) {
-      if (!this.#held.has(error)) continue;
-      const original = this.#held.get(error);
-      this.#held.delete(error);
+      const index = this.#held.findIndex(([masked]) => masked === error);
+      if (index === -1) continue;
+      const [[, original]] = this.#held.splice(index, 1) as [[unknown, unknown]];
       this.#write(original, requestId);
     }
   }
 
   #hold(masked: Error, original: unknown): void {
-    this.#held.set(masked, original);
+    this.#held.push([masked, original]);
     if (typeof original === 'object' && original !== null) this.#originals.add(original);
     this.#flush ??= setImmediate(() => {
       this.#flush = undefined;
-      for (const unclaimed of this.#held.values()) this.#write(unclaimed, undefined);
-      this.#held.clear();
+      const unclaimed = this.#held;
+      this.#held = [];
+      for (const [, original] of unclaimed) this.#write(original, undefined);
     });
   }
 
