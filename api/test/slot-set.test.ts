@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { API_NODE_FLAGS } from '@taskgate/shared/node-flags';
 import { SlotSet } from '@taskgate/shared/slot-set';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../bench/processes.ts';
 
 describe('SlotSet', () => {
   it('holds what was added until its remover is called, once', () => {
@@ -45,24 +46,24 @@ describe('SlotSet', () => {
 
 const execFileAsync = promisify(execFile);
 const CHURN = fileURLToPath(new URL('./support/member-churn.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** MB promoted by the scavenges before and after the forced full collection (V8's --trace-gc-nvp). */
-async function promotedAround(kind: 'Set' | 'SlotSet' | 'lifecycle'): Promise<{ before: number; after: number; scavengesAfter: number }> {
+/** MB promoted by the scavenges after the forced full collection, and how many (V8's --trace-gc-nvp). */
+async function promotedAfter(kind: 'Set' | 'SlotSet' | 'lifecycle'): Promise<{ after: number; scavengesAfter: number }> {
   const { stdout } = await execFileAsync(
     process.execPath,
     [...API_NODE_FLAGS, '--expose-gc', '--trace-gc', '--trace-gc-nvp', '--conditions=@taskgate/source', '--import', 'tsx', CHURN, kind],
     { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
   );
-  const [before = '', after = ''] = stdout.split('forced full collection');
+  const [, after = ''] = stdout.split('forced full collection');
   const promoted = (part: string) => part.split('\n').filter((line) => line.includes(' gc=s ')).map((line) => Number(/ promoted=(\d+)/.exec(line)?.[1] ?? NaN));
   const megabytes = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / 1e6;
-  return { before: megabytes(promoted(before)), after: megabytes(promoted(after)), scavengesAfter: promoted(after).length };
+  const promotedAfter = promoted(after);
+  return { after: megabytes(promotedAfter), scavengesAfter: promotedAfter.length };
 }
 
 describe('SlotSet and the young generation', () => {
   it('promotes nothing after a full collection, where a Set promotes every member it held since', { timeout: 60_000 }, async () => {
-    const [slots, set] = await Promise.all([promotedAround('SlotSet'), promotedAround('Set')]);
+    const [slots, set] = await Promise.all([promotedAfter('SlotSet'), promotedAfter('Set')]);
     // 200 000 members of about a kilobyte come and go after the collection, ten at a time.
     expect(slots.scavengesAfter).toBeGreaterThan(10);
     expect(slots.after).toBeLessThan(1);
@@ -73,7 +74,7 @@ describe('SlotSet and the young generation', () => {
   });
 
   it("is what the HTTP lifecycle tracks its in-flight responses in", { timeout: 60_000 }, async () => {
-    const lifecycle = await promotedAround('lifecycle');
+    const lifecycle = await promotedAfter('lifecycle');
     expect(lifecycle.scavengesAfter).toBeGreaterThan(10);
     expect(lifecycle.after).toBeLessThan(1);
   });

@@ -14,25 +14,23 @@
 export class SlotSet<T extends object> {
   readonly #slots: (T | undefined)[] = [];
   readonly #free: number[] = [];
-  #size = 0;
 
   /** Adds `member`; the returned function removes it (once; later calls do nothing). */
   add(member: T): () => void {
     const slot = this.#free.pop() ?? this.#slots.length;
     this.#slots[slot] = member;
-    this.#size += 1;
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
       this.#slots[slot] = undefined;
       this.#free.push(slot);
-      this.#size -= 1;
     };
   }
 
+  /** Every slot is either held or free. */
   get size(): number {
-    return this.#size;
+    return this.#slots.length - this.#free.length;
   }
 
   /** The members, in no particular order. */
